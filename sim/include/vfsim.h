@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * libvfsim: a simulated PCI device endpoint held in memory, and an in-process
+ * model of the Linux VFIO ioctl interface (<linux/vfio.h> semantics, errno for
+ * errno) in front of it.
+ *
+ * Conventions: a call that can fail returns 0 (or a non-negative count) on
+ * success and a negative errno on failure; errno is never the channel.
+ * Objects come back through ret_ out-parameters. Destructors accept NULL.
+ * When a call rejects its input, vfsim_last_rule() names the rule it enforced.
+ */
+#ifndef VFSIM_H
+#define VFSIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct vfsim_profile;
+struct vfsim_dev;
+struct vfsim_host;
+
+/* ---- rules and diagnostics ---------------------------------------------- */
+
+/* Stable name ("IRQ_SET_RANGE") and reference of a rule; NULL if out of range. */
+const char *vfsim_rule_name(int rule);
+const char *vfsim_rule_ref(int rule);
+const char *vfsim_rule_text(int rule);
+int vfsim_rule_count(void);
+/* The rule behind the last rejection on this thread (0 if the last public
+ * call rejected nothing), and its errno through ret_err (may be NULL). */
+int vfsim_last_rule(int *ret_err);
+
+/* Optional log callback; the library never prints. */
+typedef void (*vfsim_log_fn)(void *opaque, int level, const char *msg);
+void vfsim_set_log(vfsim_log_fn fn, void *opaque);
+
+/* ---- device profiles (JSON, fixtures/devices/) --------------------------- */
+
+/* Load and validate a profile. On failure returns -EINVAL (or the I/O errno)
+ * and writes "FILE: key.path: what is wrong" into err. */
+int vfsim_profile_load(const char *path, struct vfsim_profile **ret, char *err, size_t errlen);
+/* The same from a buffer; @name stands for the file in messages. */
+int vfsim_profile_parse(const char *json, size_t len, const char *name,
+			struct vfsim_profile **ret, char *err, size_t errlen);
+void vfsim_profile_free(struct vfsim_profile *p);
+const char *vfsim_profile_name(const struct vfsim_profile *p);
+
+/* ---- the device ---------------------------------------------------------- */
+
+int vfsim_dev_new(const struct vfsim_profile *p, struct vfsim_dev **ret);
+void vfsim_dev_free(struct vfsim_dev *dev);
+const struct vfsim_profile *vfsim_dev_profile(const struct vfsim_dev *dev);
+/* Device reset (FLR): registers and config space back to reset values,
+ * migration back to RUNNING with every data session closed. */
+int vfsim_dev_reset(struct vfsim_dev *dev);
+/* Device side: raise vector @vector of IRQ index @index (VFIO_PCI_*_IRQ_INDEX).
+ * Returns 1 if an eventfd was signalled, 0 if the vector is masked (pending
+ * bit set) or has no trigger, -EINVAL if out of range. */
+int vfsim_dev_raise_irq(struct vfsim_dev *dev, unsigned index, unsigned vector);
+/* Let the device run one step of its internal activity (the DMA engine's
+ * background counter), which dirties its state as a running device would. */
+void vfsim_dev_tick(struct vfsim_dev *dev);
+/* Compare the whole device state of two devices (config space, every region
+ * byte, IRQ configuration, internal registers, migration-visible state).
+ * Returns 0 when indistinguishable, else 1 and a description of the first
+ * difference in diff. */
+int vfsim_dev_compare(const struct vfsim_dev *a, const struct vfsim_dev *b, char *diff, size_t difflen);
+
+/* ---- the in-process kernel-uAPI model ------------------------------------ */
+
+/* The type1 IOMMU of every container of a host. Defaults (vfsim_host_new with
+ * NULL): pgsizes 4K|2M|1G, dma_entry_limit 65535, IOVA ranges of an x86 host
+ * (everything below 2^48 except the MSI window 0xfee00000-0xfeefffff). */
+struct vfsim_iommu_config {
+	uint64_t pgsizes;
+	uint32_t dma_entry_limit;
+	unsigned niova_ranges;
+	struct { uint64_t start, end; } iova_ranges[8]; /* inclusive ends */
+};
+
+int vfsim_host_new(const struct vfsim_iommu_config *iommu, struct vfsim_host **ret);
+/* Closes every fd of the model; devices added are not freed. */
+void vfsim_host_free(struct vfsim_host *host);
+/* Put @dev (not owned) into IOMMU group @group_id under the name @bdf
+ * ("0000:00:04.0"). Several devices may share a group. */
+int vfsim_host_add_device(struct vfsim_host *host, struct vfsim_dev *dev, unsigned group_id, const char *bdf);
+
+/* The file API of the model. Model fds are real descriptors of this process
+ * (so numbers are unique, FD_CLOEXEC is visible with fcntl, and poll works on
+ * migration data fds); only these calls give them meaning.
+ *   vfsim_open(host, "/dev/vfio/vfio", O_RDWR)  a container
+ *   vfsim_open(host, "/dev/vfio/12", O_RDWR)    group 12 (exclusive: EBUSY)
+ * Device and migration data fds come from ioctls. */
+int vfsim_open(struct vfsim_host *host, const char *path, int flags);
+int vfsim_close(struct vfsim_host *host, int fd);
+/* ioctl with a real <linux/vfio.h> request number: >= 0 or -errno. */
+int vfsim_ioctl(struct vfsim_host *host, int fd, unsigned long request, void *arg);
+ssize_t vfsim_pread(struct vfsim_host *host, int fd, void *buf, size_t count, off_t offset);
+ssize_t vfsim_pwrite(struct vfsim_host *host, int fd, const void *buf, size_t count, off_t offset);
+ssize_t vfsim_read(struct vfsim_host *host, int fd, void *buf, size_t count);
+ssize_t vfsim_write(struct vfsim_host *host, int fd, const void *buf, size_t count);
+/* mmap of a device fd at a region offset (index << 40 plus the offset inside
+ * the region); only sparse-mmap areas (or whole MMAP regions) may be mapped. */
+int vfsim_mmap(struct vfsim_host *host, int fd, size_t length, int prot, int flags, off_t offset, void **ret_addr);
+int vfsim_munmap(struct vfsim_host *host, void *addr, size_t length);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
