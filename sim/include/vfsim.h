@@ -66,8 +66,10 @@ int vfsim_dev_raise_irq(struct vfsim_dev *dev, unsigned index, unsigned vector);
 /* Let the device run one step of its internal activity (the DMA engine's
  * background counter), which dirties its state as a running device would. */
 void vfsim_dev_tick(struct vfsim_dev *dev);
-/* Compare the whole device state of two devices (config space, every region
- * byte, IRQ configuration, internal registers, migration-visible state).
+/* Compare the whole device state of two devices: config space, every region
+ * byte (the DMA engine's registers live in BAR memory) and the IRQ
+ * configuration. Migration state is not compared: after a migration the
+ * source is in STOP_COPY and the destination in STOP.
  * Returns 0 when indistinguishable, else 1 and a description of the first
  * difference in diff. */
 int vfsim_dev_compare(const struct vfsim_dev *a, const struct vfsim_dev *b, char *diff, size_t difflen);

@@ -1,0 +1,1202 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * White-box tests of migration: (a) the FSM, every request from every state
+ * of every support set against an independent oracle (the kernel's arc lists
+ * and path rules, searched breadth first) and against cells of the spec's
+ * combination tables transcribed literally; (b) data session semantics;
+ * (c) the data stream: a full round trip between two real devices and each
+ * kind of damaged stream refused with its rule while the target stays as it
+ * was. (a) and (b) run on a bare struct vfsim_dev whose cfg, regions and irq
+ * are NULL (mig-stream.h: treated as empty state).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <zlib.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "dev.h"
+#include "cfg.h"
+#include "irq.h"
+#include "mig.h"
+#include "mig-stream.h"
+#include "region.h"
+#include "rules.h"
+
+#ifndef FIXTURES_DIR
+#define FIXTURES_DIR "fixtures"
+#endif
+
+enum {
+	ERROR = VFIO_DEVICE_STATE_ERROR,
+	STOP = VFIO_DEVICE_STATE_STOP,
+	RUN = VFIO_DEVICE_STATE_RUNNING,
+	SCOPY = VFIO_DEVICE_STATE_STOP_COPY,
+	RESUME = VFIO_DEVICE_STATE_RESUMING,
+	RUNP2P = VFIO_DEVICE_STATE_RUNNING_P2P,
+	PRE = VFIO_DEVICE_STATE_PRE_COPY,
+	PREP2P = VFIO_DEVICE_STATE_PRE_COPY_P2P,
+	NSTATES = 8,
+};
+
+static const char *const state_abbr[NSTATES] = {
+	[ERROR] = "ERROR", [STOP] = "STOP", [RUN] = "RUN", [SCOPY] = "SCOPY",
+	[RESUME] = "RESUME", [RUNP2P] = "RUNP2P", [PRE] = "PRE", [PREP2P] = "PREP2P",
+};
+
+static const uint32_t support_sets[] = { 0x1, 0x3, 0x5, 0x7 };
+
+/* ---- the oracle, transcribed from kernel-uapi.md §1.7 --------------------- */
+
+struct arc {
+	uint8_t from, to;
+	bool star;	/* returns a new data_fd */
+};
+
+/* "Single arcs a driver must implement, per support set". */
+static const struct arc arcs_0x1[] = {
+	{ RUN, STOP, false }, { STOP, RUN, false }, { STOP, SCOPY, true }, { SCOPY, STOP, false },
+	{ STOP, RESUME, true }, { RESUME, STOP, false },
+};
+static const struct arc arcs_0x3[] = {
+	{ RUN, RUNP2P, false }, { RUNP2P, RUN, false }, { RUNP2P, STOP, false }, { STOP, RUNP2P, false },
+	{ STOP, SCOPY, true }, { SCOPY, STOP, false }, { STOP, RESUME, true }, { RESUME, STOP, false },
+};
+static const struct arc arcs_0x5[] = {
+	{ RUN, STOP, false }, { STOP, RUN, false }, { RUN, PRE, true }, { PRE, RUN, false },
+	{ PRE, SCOPY, false },
+	{ STOP, SCOPY, true }, { SCOPY, STOP, false }, { STOP, RESUME, true }, { RESUME, STOP, false },
+};
+static const struct arc arcs_0x7[] = {
+	{ RUN, RUNP2P, false }, { RUNP2P, RUN, false }, { RUNP2P, STOP, false }, { STOP, RUNP2P, false },
+	{ RUN, PRE, true }, { PRE, RUN, false }, { PRE, PREP2P, false }, { PREP2P, PRE, false },
+	{ RUNP2P, PREP2P, true }, { PREP2P, RUNP2P, false }, { PREP2P, SCOPY, false },
+	{ STOP, SCOPY, true }, { SCOPY, STOP, false }, { STOP, RESUME, true }, { RESUME, STOP, false },
+};
+
+/* "Which states a support set allows". */
+static bool oracle_supported(uint32_t set, unsigned s)
+{
+	switch (s) {
+	case STOP: case RUN: case SCOPY: case RESUME:
+		return set & VFIO_MIGRATION_STOP_COPY;
+	case RUNP2P:
+		return (set & 0x3) == 0x3;
+	case PRE:
+		return (set & 0x5) == 0x5;
+	case PREP2P:
+		return (set & 0x7) == 0x7;
+	}
+	return false;	/* ERROR and out of range */
+}
+
+static const struct arc *oracle_arcs(uint32_t set, unsigned *ret_n)
+{
+	switch (set) {
+	case 0x1: *ret_n = sizeof(arcs_0x1) / sizeof(arcs_0x1[0]); return arcs_0x1;
+	case 0x3: *ret_n = sizeof(arcs_0x3) / sizeof(arcs_0x3[0]); return arcs_0x3;
+	case 0x5: *ret_n = sizeof(arcs_0x5) / sizeof(arcs_0x5[0]); return arcs_0x5;
+	default: *ret_n = sizeof(arcs_0x7) / sizeof(arcs_0x7[0]); return arcs_0x7;
+	}
+}
+
+static const struct arc *oracle_arc(uint32_t set, unsigned from, unsigned to)
+{
+	unsigned i, n;
+	const struct arc *a = oracle_arcs(set, &n);
+
+	for (i = 0; i < n; i++)
+		if (a[i].from == from && a[i].to == to)
+			return &a[i];
+	return NULL;
+}
+
+static bool saving(unsigned s)
+{
+	return s == PRE || s == PREP2P || s == SCOPY;
+}
+
+/* vfio.h: "The path cannot have saving group states as interior arcs, only
+ * starting/end states"; the tables show one exception, a path that never
+ * leaves the saving group (PRE -> PREP2P -> SCOPY). */
+static bool oracle_path_ok(const uint8_t *p, unsigned len)
+{
+	bool all_saving = true;
+	unsigned i;
+
+	for (i = 0; i <= len; i++)
+		all_saving &= saving(p[i]);
+	if (all_saving)
+		return true;
+	for (i = 1; i < len; i++)
+		if (saving(p[i]))
+			return false;
+	return true;
+}
+
+struct oracle_result {
+	bool einval;
+	unsigned len;		/* arcs */
+	uint8_t path[NSTATES];	/* len + 1 states */
+	bool star;		/* the last arc returns a new data_fd */
+	unsigned nshortest;	/* valid paths of the shortest length: must be 1 */
+};
+
+static void oracle_dfs(uint32_t set, uint8_t *p, unsigned len, unsigned target, bool *visited,
+		       struct oracle_result *res)
+{
+	unsigned i, n;
+	const struct arc *a = oracle_arcs(set, &n);
+
+	if (p[len] == target) {
+		if (!oracle_path_ok(p, len))
+			return;
+		if (!res->nshortest || len < res->len) {
+			res->len = len;
+			memcpy(res->path, p, len + 1);
+			res->nshortest = 1;
+		} else if (len == res->len) {
+			res->nshortest++;
+		}
+		return;
+	}
+	if (len + 1 >= NSTATES)
+		return;
+	for (i = 0; i < n; i++) {
+		if (a[i].from != p[len] || visited[a[i].to])
+			continue;
+		visited[a[i].to] = true;
+		p[len + 1] = a[i].to;
+		oracle_dfs(set, p, len + 1, target, visited, res);
+		visited[a[i].to] = false;
+	}
+}
+
+/* Shortest valid path by exhaustive search (the state graph is tiny). */
+static struct oracle_result oracle(uint32_t set, unsigned from, unsigned to)
+{
+	struct oracle_result res = { 0 };
+	bool visited[NSTATES] = { 0 };
+	uint8_t p[NSTATES];
+
+	if (from >= NSTATES || to >= NSTATES || !oracle_supported(set, from) ||
+	    !oracle_supported(set, to) || (from == SCOPY && (to == PRE || to == PREP2P))) {
+		res.einval = true;
+		return res;
+	}
+	p[0] = from;
+	visited[from] = true;
+	oracle_dfs(set, p, 0, to, visited, &res);
+	if (!res.nshortest) {
+		res.einval = true;
+		return res;
+	}
+	if (res.len)
+		res.star = oracle_arc(set, res.path[res.len - 1], res.path[res.len])->star;
+	return res;
+}
+
+/* ---- literal cells of the combination tables ------------------------------ */
+
+struct table_cell {
+	uint32_t set;
+	unsigned from, to;
+	const char *cell;	/* as printed in the spec */
+};
+
+static const struct table_cell table_cells[] = {
+	{ 0x1, RUN, RESUME, "RUN ->STOP ->RESUME*" },
+	{ 0x1, RESUME, RUN, "RESUME ->STOP ->RUN" },
+	{ 0x1, SCOPY, RESUME, "SCOPY ->STOP ->RESUME*" },
+	{ 0x3, RUN, SCOPY, "RUN ->RUNP2P ->STOP ->SCOPY*" },
+	{ 0x3, SCOPY, RUN, "SCOPY ->STOP ->RUNP2P ->RUN" },
+	{ 0x3, STOP, RUN, "STOP ->RUNP2P ->RUN" },
+	{ 0x5, STOP, PRE, "STOP ->RUN ->PRE*" },
+	{ 0x5, SCOPY, PRE, "EINVAL" },
+	{ 0x5, PRE, SCOPY, "PRE ->SCOPY" },
+	{ 0x5, PRE, RESUME, "PRE ->RUN ->STOP ->RESUME*" },
+	{ 0x5, RESUME, PRE, "RESUME ->STOP ->RUN ->PRE*" },
+	{ 0x7, PRE, STOP, "PRE ->RUN ->RUNP2P ->STOP" },
+	{ 0x7, PRE, SCOPY, "PRE ->PREP2P ->SCOPY" },
+	{ 0x7, STOP, PRE, "STOP ->RUNP2P ->RUN ->PRE*" },
+	{ 0x7, STOP, PREP2P, "STOP ->RUNP2P ->PREP2P*" },
+	{ 0x7, SCOPY, PRE, "EINVAL" },
+	{ 0x7, SCOPY, PREP2P, "EINVAL" },
+	{ 0x7, RESUME, PREP2P, "RESUME ->STOP ->RUNP2P ->PREP2P*" },
+	{ 0x7, PREP2P, RESUME, "PREP2P ->RUNP2P ->STOP ->RESUME*" },
+	{ 0x7, PREP2P, RUN, "PREP2P ->RUNP2P ->RUN" },
+	{ 0x7, RUNP2P, PRE, "RUNP2P ->RUN ->PRE*" },
+	{ 0x7, PREP2P, PRE, "PREP2P ->PRE" },
+};
+
+/* Parse "A ->B ->C*" into states; returns the arc count, -1 for EINVAL. */
+static int parse_cell(const char *cell, uint8_t *path, bool *ret_star)
+{
+	char buf[128], *tok, *save = NULL;
+	int n = 0;
+	unsigned s;
+
+	*ret_star = false;
+	if (!strcmp(cell, "EINVAL"))
+		return -1;
+	snprintf(buf, sizeof(buf), "%s", cell);
+	for (tok = strtok_r(buf, " ->", &save); tok; tok = strtok_r(NULL, " ->", &save)) {
+		size_t l = strlen(tok);
+
+		if (l && tok[l - 1] == '*') {
+			tok[l - 1] = '\0';
+			*ret_star = true;
+		}
+		for (s = 0; s < NSTATES && strcmp(tok, state_abbr[s]); s++)
+			;
+		assert_true(s < NSTATES);
+		assert_true(n < NSTATES);
+		path[n++] = s;
+	}
+	return n - 1;
+}
+
+/* ---- a bare device and the arc log ---------------------------------------- */
+
+struct arc_log {
+	unsigned n;
+	uint8_t from[16], to[16];
+	uint32_t opened[16];
+};
+
+static void log_arc(void *opaque, uint32_t from, uint32_t to, uint32_t opened)
+{
+	struct arc_log *l = opaque;
+
+	assert_true(l->n < 16);
+	l->from[l->n] = from;
+	l->to[l->n] = to;
+	l->opened[l->n] = opened;
+	l->n++;
+}
+
+static void bare_dev(struct vfsim_dev *dev, uint32_t flags)
+{
+	memset(dev, 0, sizeof(*dev));
+	snprintf(dev->prof.name, sizeof(dev->prof.name), "bare");
+	dev->prof.vendor_id = 0x1af4;
+	dev->prof.device_id = 0x10f0;
+	dev->prof.mig_flags = flags;
+	dev->low_power_wakeup_fd = -1;
+}
+
+static int do_set(struct mig_state *m, uint32_t target, uint32_t *ret_session)
+{
+	uint32_t s = 0;
+	int r;
+
+	vfsim_reject_clear();
+	r = mig_set_state(m, target, &s);
+	if (ret_session)
+		*ret_session = s;
+	return r;
+}
+
+static uint32_t set_ok(struct mig_state *m, uint32_t target)
+{
+	uint32_t s = 0;
+
+	assert_int_equal(do_set(m, target, &s), 0);
+	assert_int_equal(mig_get_state(m), target);
+	return s;
+}
+
+static void expect_rule(int r, int err, int rule)
+{
+	assert_int_equal(r, err);
+	if (vfsim_last_rule(NULL) != rule)
+		fail_msg("rule %s, expected %s", vfsim_rule_name(vfsim_last_rule(NULL)), vfsim_rule_name(rule));
+}
+
+/* The only way into ERROR: a failed arc. */
+static void drive_to_error(struct mig_state *m, uint32_t set)
+{
+	uint32_t first = (set & VFIO_MIGRATION_P2P) ? RUNP2P : STOP;
+
+	mig_reset(m);
+	mig_inject_arc_failure(m, RUN, first, -EIO);
+	expect_rule(do_set(m, STOP, NULL), -EIO, RULE_MIG_ARC_FAILED);
+	assert_int_equal(mig_get_state(m), ERROR);
+}
+
+/* A complete image of a bare device, saved by a twin of it. */
+static void feed_bare_image(struct mig_state *m, uint32_t session, uint32_t set)
+{
+	struct vfsim_dev twin;
+	struct mig_state *t;
+	uint8_t buf[1024];
+	uint32_t s = 0;
+	ssize_t n, total = 0;
+
+	bare_dev(&twin, set);
+	assert_int_equal(mig_new(&twin, set, &t), 0);
+	assert_int_equal(mig_set_state(t, SCOPY, &s), 0);
+	while ((n = mig_read(t, s, buf + total, sizeof(buf) - total)) > 0)
+		total += n;
+	assert_int_equal(n, 0);
+	assert_int_equal(mig_write(m, session, buf, total), total);
+	mig_free(t);
+}
+
+/* Put @m into @from; a RESUMING device gets a valid image so that leaving
+ * RESUMING can succeed. */
+static void drive_to(struct mig_state *m, uint32_t set, unsigned from)
+{
+	uint32_t s;
+
+	if (from == ERROR) {
+		drive_to_error(m, set);
+		return;
+	}
+	mig_reset(m);
+	s = set_ok(m, from);
+	if (from == RESUME)
+		feed_bare_image(m, s, set);
+}
+
+/* ---- (a) the FSM ---------------------------------------------------------- */
+
+static void test_oracle_is_unambiguous(void **state)
+{
+	unsigned k, from, to;
+
+	/* If two shortest valid paths existed the oracle would need a
+	 * tie-break the kernel text does not give. */
+	for (k = 0; k < 4; k++)
+		for (from = 0; from < NSTATES; from++)
+			for (to = 0; to < NSTATES; to++) {
+				struct oracle_result o = oracle(support_sets[k], from, to);
+
+				if (!o.einval && o.nshortest != 1)
+					fail_msg("set 0x%x %s->%s: %u shortest paths", support_sets[k],
+						 state_abbr[from], state_abbr[to], o.nshortest);
+			}
+}
+
+static void test_oracle_matches_spec_cells(void **state)
+{
+	unsigned i;
+
+	for (i = 0; i < sizeof(table_cells) / sizeof(table_cells[0]); i++) {
+		const struct table_cell *c = &table_cells[i];
+		struct oracle_result o = oracle(c->set, c->from, c->to);
+		uint8_t path[NSTATES];
+		bool star;
+		int len = parse_cell(c->cell, path, &star);
+
+		if (len < 0) {
+			assert_true(o.einval);
+			continue;
+		}
+		assert_false(o.einval);
+		assert_int_equal(o.len, len);
+		assert_memory_equal(o.path, path, len + 1);
+		assert_int_equal(o.star, star);
+	}
+}
+
+static void check_request(uint32_t set, unsigned from, unsigned to)
+{
+	struct vfsim_dev dev;
+	struct mig_state *m;
+	struct arc_log log = { 0 };
+	uint32_t session = 0;
+	int r, rule;
+
+	bare_dev(&dev, set);
+	assert_int_equal(mig_new(&dev, set, &m), 0);
+	drive_to(m, set, from);
+	mig_set_arc_hook(m, log_arc, &log);
+	r = do_set(m, to, &session);
+	rule = vfsim_last_rule(NULL);
+
+	if (from == ERROR) {
+		expect_rule(r, -EINVAL, RULE_MIG_FROM_ERROR);
+	} else if (to >= NSTATES) {
+		expect_rule(r, -EINVAL, RULE_MIG_STATE_RANGE);
+	} else if (to == ERROR) {
+		expect_rule(r, -EINVAL, RULE_MIG_STATE_ERROR);
+	} else if (!oracle_supported(set, to)) {
+		expect_rule(r, -EINVAL, RULE_MIG_STATE_UNSUPPORTED);
+	} else {
+		struct oracle_result o = oracle(set, from, to);
+		unsigned i;
+
+		if (o.einval) {
+			expect_rule(r, -EINVAL, RULE_MIG_ARC_BLOCKED);
+		} else {
+			if (r)
+				fail_msg("set 0x%x %s->%s: %d (%s)", set, state_abbr[from], state_abbr[to], r,
+					 vfsim_rule_name(rule));
+			if (log.n != o.len)
+				fail_msg("set 0x%x %s->%s: %u arcs, oracle %u", set, state_abbr[from],
+					 state_abbr[to], log.n, o.len);
+			for (i = 0; i < o.len; i++) {
+				if (log.from[i] != o.path[i] || log.to[i] != o.path[i + 1])
+					fail_msg("set 0x%x %s->%s: arc %u is %s->%s, oracle %s->%s", set,
+						 state_abbr[from], state_abbr[to], i, state_abbr[log.from[i]],
+						 state_abbr[log.to[i]], state_abbr[o.path[i]],
+						 state_abbr[o.path[i + 1]]);
+				/* Only a starred arc opens a session, and only the last. */
+				assert_int_equal(log.opened[i] != 0,
+						 oracle_arc(set, o.path[i], o.path[i + 1])->star);
+			}
+			assert_int_equal(mig_get_state(m), to);
+			assert_int_equal(session != 0, o.star);
+			if (session)
+				assert_true(mig_session_open(m, session));
+			mig_free(m);
+			return;
+		}
+	}
+	/* Refused: nothing executed, nothing opened, state unchanged. */
+	assert_int_equal(log.n, 0);
+	assert_int_equal(session, 0);
+	assert_int_equal(mig_get_state(m), from);
+	mig_free(m);
+}
+
+static void test_fsm_every_request(void **state)
+{
+	unsigned k, from, to;
+
+	for (k = 0; k < 4; k++)
+		for (from = 0; from < NSTATES; from++) {
+			if (from != ERROR && !oracle_supported(support_sets[k], from))
+				continue;	/* unreachable; see test_next_step_pure */
+			for (to = 0; to <= NSTATES; to++)
+				check_request(support_sets[k], from, to);
+		}
+}
+
+static void test_fsm_spec_cells_on_driver(void **state)
+{
+	unsigned i, j;
+
+	for (i = 0; i < sizeof(table_cells) / sizeof(table_cells[0]); i++) {
+		const struct table_cell *c = &table_cells[i];
+		struct vfsim_dev dev;
+		struct mig_state *m;
+		struct arc_log log = { 0 };
+		uint8_t path[NSTATES];
+		uint32_t session;
+		bool star;
+		int len = parse_cell(c->cell, path, &star);
+
+		bare_dev(&dev, c->set);
+		assert_int_equal(mig_new(&dev, c->set, &m), 0);
+		drive_to(m, c->set, c->from);
+		mig_set_arc_hook(m, log_arc, &log);
+		if (len < 0) {
+			expect_rule(do_set(m, c->to, &session), -EINVAL, RULE_MIG_ARC_BLOCKED);
+			assert_int_equal(mig_get_state(m), c->from);
+		} else {
+			assert_int_equal(do_set(m, c->to, &session), 0);
+			assert_int_equal(log.n, len);
+			for (j = 0; j < (unsigned)len; j++) {
+				assert_int_equal(log.from[j], path[j]);
+				assert_int_equal(log.to[j], path[j + 1]);
+			}
+			assert_int_equal(session != 0, star);
+		}
+		mig_free(m);
+	}
+}
+
+/* mig_next_step is pure: check its first step against the oracle for every
+ * (cur, target), including states outside the set and out of range. */
+static void test_next_step_pure(void **state)
+{
+	unsigned k, cur, to;
+
+	for (k = 0; k < 4; k++) {
+		uint32_t set = support_sets[k];
+
+		for (cur = 0; cur <= NSTATES; cur++)
+			for (to = 0; to <= NSTATES; to++) {
+				struct oracle_result o = oracle(set, cur, to);
+				uint32_t next = 99;
+				int r = mig_next_step(set, cur, to, &next);
+
+				if (o.einval) {
+					assert_int_equal(r, -EINVAL);
+					assert_int_equal(next, 99);
+				} else if (o.len == 0) {
+					assert_int_equal(r, 0);
+					assert_int_equal(next, cur);
+				} else {
+					assert_int_equal(r, 0);
+					assert_int_equal(next, o.path[1]);
+				}
+			}
+	}
+}
+
+static void test_fsm_rules(void **state)
+{
+	struct vfsim_dev dev;
+	struct mig_state *m;
+
+	bare_dev(&dev, 0x1);
+	assert_int_equal(mig_new(&dev, 0x1, &m), 0);
+	/* conformance 70: initial state RUNNING */
+	assert_int_equal(mig_get_state(m), RUN);
+	assert_int_equal(mig_flags(m), 0x1);
+	/* 71, 72, 73 */
+	expect_rule(do_set(m, ERROR, NULL), -EINVAL, RULE_MIG_STATE_ERROR);
+	expect_rule(do_set(m, RUNP2P, NULL), -EINVAL, RULE_MIG_STATE_UNSUPPORTED);
+	expect_rule(do_set(m, PRE, NULL), -EINVAL, RULE_MIG_STATE_UNSUPPORTED);
+	expect_rule(do_set(m, 8, NULL), -EINVAL, RULE_MIG_STATE_RANGE);
+	expect_rule(do_set(m, 0xffffffffu, NULL), -EINVAL, RULE_MIG_STATE_RANGE);
+	assert_int_equal(mig_get_state(m), RUN);
+	mig_free(m);
+
+	/* STOP_COPY is mandatory; unknown flags are refused. */
+	expect_rule(mig_new(&dev, 0x2, &m), -EINVAL, RULE_MIG_FLAGS);
+	expect_rule(mig_new(&dev, 0x9, &m), -EINVAL, RULE_MIG_FLAGS);
+	mig_free(NULL);
+}
+
+/* conformance 75: no hang, EINVAL, state STOP_COPY, session still open. */
+static void test_stopcopy_to_precopy(void **state)
+{
+	struct vfsim_dev dev;
+	struct mig_state *m;
+	uint32_t s;
+
+	bare_dev(&dev, 0x7);
+	assert_int_equal(mig_new(&dev, 0x7, &m), 0);
+	s = set_ok(m, SCOPY);
+	assert_int_not_equal(s, 0);
+	expect_rule(do_set(m, PRE, NULL), -EINVAL, RULE_MIG_ARC_BLOCKED);
+	expect_rule(do_set(m, PREP2P, NULL), -EINVAL, RULE_MIG_ARC_BLOCKED);
+	assert_int_equal(mig_get_state(m), SCOPY);
+	assert_true(mig_session_open(m, s));
+	mig_free(m);
+}
+
+/* ERROR only through a failed arc; the arcs before it ran; SET is EINVAL
+ * from ERROR, even SET(ERROR) and no-ops; reset leaves it (conformance 86). */
+static void test_error_state(void **state)
+{
+	struct vfsim_dev dev;
+	struct mig_state *m;
+	struct arc_log log = { 0 };
+	uint32_t s, t;
+
+	bare_dev(&dev, 0x3);
+	assert_int_equal(mig_new(&dev, 0x3, &m), 0);
+	set_ok(m, RUNP2P);
+	mig_set_arc_hook(m, log_arc, &log);
+	mig_inject_arc_failure(m, STOP, SCOPY, -ENOSPC);
+	expect_rule(do_set(m, SCOPY, &s), -ENOSPC, RULE_MIG_ARC_FAILED);
+	assert_int_equal(s, 0);
+	assert_int_equal(log.n, 1);	/* RUNP2P->STOP ran, STOP->SCOPY failed */
+	assert_int_equal(log.from[0], RUNP2P);
+	assert_int_equal(log.to[0], STOP);
+	assert_int_equal(mig_get_state(m), ERROR);
+	for (t = 0; t <= NSTATES; t++)
+		expect_rule(do_set(m, t, NULL), -EINVAL, RULE_MIG_FROM_ERROR);
+	mig_reset(m);
+	assert_int_equal(mig_get_state(m), RUN);
+	/* The injection was one-shot. */
+	s = set_ok(m, SCOPY);
+	assert_int_not_equal(s, 0);
+
+	/* A session open when an arc fails is closed with the device in ERROR. */
+	mig_inject_arc_failure(m, SCOPY, STOP, -EIO);
+	expect_rule(do_set(m, RUN, NULL), -EIO, RULE_MIG_ARC_FAILED);
+	assert_false(mig_session_open(m, s));
+	mig_free(m);
+}
+
+/* ---- (b) sessions --------------------------------------------------------- */
+
+static ssize_t do_read(struct mig_state *m, uint32_t s, void *buf, size_t len)
+{
+	vfsim_reject_clear();
+	return mig_read(m, s, buf, len);
+}
+
+static ssize_t do_write(struct mig_state *m, uint32_t s, const void *buf, size_t len)
+{
+	vfsim_reject_clear();
+	return mig_write(m, s, buf, len);
+}
+
+static int do_info(struct mig_state *m, uint32_t s, uint64_t *ini, uint64_t *dirty)
+{
+	vfsim_reject_clear();
+	return mig_precopy_info(m, s, ini, dirty);
+}
+
+static void info_ok(struct mig_state *m, uint32_t s, uint64_t *ini, uint64_t *dirty)
+{
+	assert_int_equal(do_info(m, s, ini, dirty), 0);
+}
+
+/* conformance 77, 78, 82 and the PRE_COPY temporary end. */
+static void test_saving_group_same_session(void **state)
+{
+	struct vfsim_dev dev;
+	struct mig_state *m;
+	uint8_t buf[8192];
+	uint64_t ini, dirty, ini2, size;
+	uint32_t a, b;
+	ssize_t n;
+
+	bare_dev(&dev, 0x7);
+	assert_int_equal(mig_new(&dev, 0x7, &m), 0);
+	a = set_ok(m, PRE);
+	assert_int_not_equal(a, 0);
+	info_ok(m, a, &ini, &dirty);
+	assert_true(ini > 0);		/* initial_bytes starts nonzero */
+	assert_int_equal(dirty, 0);	/* dirty_bytes starts at 0 */
+	assert_int_equal(do_read(m, a, buf, 7), 7);
+	info_ok(m, a, &ini2, &dirty);
+	assert_int_equal(ini2, ini - 7);	/* falls as data is read */
+	n = do_read(m, a, buf, sizeof(buf));
+	assert_int_equal(n, (ssize_t)ini2);
+	info_ok(m, a, &ini, &dirty);
+	assert_int_equal(ini, 0);
+	assert_int_equal(dirty, 0);
+	expect_rule(do_read(m, a, buf, sizeof(buf)), -ENOMSG, RULE_MIG_PRECOPY_NO_DATA);
+
+	/* PRE <-> PREP2P keeps the session. */
+	assert_int_equal(set_ok(m, PREP2P), 0);
+	assert_true(mig_session_open(m, a));
+	info_ok(m, a, &ini, &dirty);
+	assert_int_equal(set_ok(m, PRE), 0);
+	assert_true(mig_session_open(m, a));
+
+	/* ->STOP_COPY: no new session, the same one carries the final data. */
+	assert_int_equal(set_ok(m, SCOPY), 0);
+	assert_true(mig_session_open(m, a));
+	expect_rule(do_info(m, a, &ini, &dirty), -EINVAL, RULE_MIG_PRECOPY_STATE);
+	assert_int_equal(mig_data_size(m, &size), 0);
+	assert_true(size > 0);
+	n = do_read(m, a, buf, sizeof(buf));
+	assert_int_equal(n, (ssize_t)size);
+	assert_int_equal(mig_data_size(m, &size), 0);
+	assert_int_equal(size, 0);
+	assert_int_equal(do_read(m, a, buf, sizeof(buf)), 0);	/* permanent end */
+	assert_int_equal(do_read(m, a, buf, sizeof(buf)), 0);
+
+	/* The arcs that end a session: afterwards ENODEV. */
+	assert_int_equal(set_ok(m, STOP), 0);
+	assert_false(mig_session_open(m, a));
+	expect_rule(do_read(m, a, buf, 1), -ENODEV, RULE_MIG_SESSION_CLOSED);
+	expect_rule(do_write(m, a, buf, 1), -ENODEV, RULE_MIG_SESSION_CLOSED);
+
+	/* Closed session while in PRE_COPY: precopy_info is ENODEV. */
+	set_ok(m, RUN);
+	b = set_ok(m, PRE);
+	assert_true(b > a);	/* monotonic */
+	expect_rule(do_info(m, a, &ini, &dirty), -ENODEV, RULE_MIG_SESSION_CLOSED);
+	expect_rule(do_info(m, 0, &ini, &dirty), -ENODEV, RULE_MIG_SESSION_CLOSED);
+	expect_rule(do_write(m, b, buf, 1), -EINVAL, RULE_MIG_WRITE_SAVE);
+	assert_int_equal(set_ok(m, RUN), 0);	/* PRE->RUN ends it */
+	assert_false(mig_session_open(m, b));
+	expect_rule(do_read(m, b, buf, 1), -ENODEV, RULE_MIG_SESSION_CLOSED);
+	/* precopy_info outside PRE_COPY: the state check comes first (mtty). */
+	expect_rule(do_info(m, b, &ini, &dirty), -EINVAL, RULE_MIG_PRECOPY_STATE);
+	mig_free(m);
+}
+
+static void test_noop_and_reset(void **state)
+{
+	struct vfsim_dev dev;
+	struct mig_state *m;
+	uint8_t buf[16];
+	uint32_t s, t;
+
+	bare_dev(&dev, 0x5);
+	assert_int_equal(mig_new(&dev, 0x5, &m), 0);
+	assert_int_equal(set_ok(m, RUN), 0);	/* no-op: 0, no session */
+	s = set_ok(m, PRE);
+	assert_int_equal(set_ok(m, PRE), 0);
+	assert_true(mig_session_open(m, s));
+	/* conformance 86: reset from any state closes the session. */
+	mig_reset(m);
+	assert_int_equal(mig_get_state(m), RUN);
+	expect_rule(do_read(m, s, buf, 1), -ENODEV, RULE_MIG_SESSION_CLOSED);
+	t = set_ok(m, RESUME);
+	expect_rule(do_read(m, t, buf, 1), -EINVAL, RULE_MIG_READ_RESUME);
+	mig_reset(m);
+	expect_rule(do_write(m, t, buf, 1), -ENODEV, RULE_MIG_SESSION_CLOSED);
+	mig_free(m);
+}
+
+/* Save and resume on bare devices: a stream of header and END only. */
+static void test_bare_round_trip(void **state)
+{
+	struct vfsim_dev da, db;
+	struct mig_state *a, *b;
+	uint8_t buf[4096];
+	uint64_t size;
+	uint32_t sa, sb;
+	ssize_t n, total = 0;
+
+	bare_dev(&da, 0x1);
+	bare_dev(&db, 0x1);
+	assert_int_equal(mig_new(&da, 0x1, &a), 0);
+	assert_int_equal(mig_new(&db, 0x1, &b), 0);
+	assert_int_equal(mig_data_size(a, &size), 0);	/* conformance 87 */
+	assert_true(size > 0);
+	sa = set_ok(a, SCOPY);
+	while ((n = do_read(a, sa, buf + total, sizeof(buf) - total)) > 0)
+		total += n;
+	assert_int_equal(n, 0);
+	assert_int_equal(total, (ssize_t)size);
+	sb = set_ok(b, RESUME);
+	/* conformance 83: a partial image, then STOP: EINVAL, stays RESUMING. */
+	assert_int_equal(do_write(b, sb, buf, total - 1), total - 1);
+	expect_rule(do_set(b, STOP, NULL), -EINVAL, RULE_MIG_STREAM_SHORT);
+	assert_int_equal(mig_get_state(b), RESUME);
+	assert_true(mig_session_open(b, sb));
+	assert_int_equal(do_write(b, sb, buf + total - 1, 1), 1);
+	/* conformance 85: past the image, ENOMEM. */
+	expect_rule(do_write(b, sb, buf, 1), -ENOMEM, RULE_MIG_RESUME_OVERSIZE);
+	assert_int_equal(set_ok(b, RUN), 0);
+	assert_false(mig_session_open(b, sb));
+	mig_free(a);
+	mig_free(b);
+}
+
+/* ---- (c) real devices ------------------------------------------------------ */
+
+static void test_profile(struct vfsim_profile *p, uint32_t flags)
+{
+	memset(p, 0, sizeof(*p));
+	snprintf(p->name, sizeof(p->name), "test-mig");
+	snprintf(p->source, sizeof(p->source), "test-mig.c");
+	p->vendor_id = 0x1af4;
+	p->device_id = 0x1234;
+	p->subsys_vendor_id = 0x1af4;
+	p->subsys_id = 0x0001;
+	p->class_code = 0xff0000;
+	p->pcie = true;
+	p->pm = true;
+	p->intx_pin = 1;
+	p->msi_vectors = 4;
+	p->msi_64bit = true;
+	p->msi_maskable = true;
+	p->msix_vectors = 8;
+	p->msix_bar = 2;
+	p->msix_table_offset = 0;
+	p->msix_pba_offset = 0x800;
+	p->bars[0].size = 0x4000;
+	p->bars[0].mmap = true;
+	p->bars[2].size = 0x1000;
+	p->reset = true;
+	p->mig_flags = flags;
+	p->engine.present = true;
+	p->engine.bar = 0;
+	p->engine.offset = 0x3000;
+	p->engine.irq_index = VFIO_PCI_MSIX_IRQ_INDEX;
+	p->engine.irq_vector = 0;
+}
+
+static struct vfsim_dev *new_dev(uint32_t flags)
+{
+	struct vfsim_profile p;
+	struct vfsim_dev *dev = NULL;
+
+	test_profile(&p, flags);
+	assert_int_equal(vfsim_dev_new(&p, &dev), 0);
+	assert_non_null(dev->mig);
+	return dev;
+}
+
+static void assert_same(const struct vfsim_dev *a, const struct vfsim_dev *b)
+{
+	char diff[128];
+
+	if (vfsim_dev_compare(a, b, diff, sizeof(diff)))
+		fail_msg("devices differ: %s", diff);
+}
+
+static void bar0_write(struct vfsim_dev *dev, uint64_t off, uint32_t v)
+{
+	assert_int_equal(region_rw(dev, VFIO_PCI_BAR0_REGION_INDEX, off, &v, sizeof(v), true), sizeof(v));
+}
+
+/* Change memory, config space and IRQ configuration of @dev. */
+static void scribble(struct vfsim_dev *dev)
+{
+	struct {
+		struct vfio_irq_set hdr;
+		int32_t fd;
+	} set;
+	uint16_t cmd = 0x0006;	/* memory space, bus master */
+	int efd;
+
+	bar0_write(dev, 0x10, 0xdeadbeef);
+	bar0_write(dev, 0x2ffc, 0x12345678);
+	vfsim_dev_tick(dev);
+	assert_int_equal(cfg_write(dev->cfg, 0x04, &cmd, sizeof(cmd)), sizeof(cmd));
+	/* INTx enabled with a trigger, then masked. */
+	efd = eventfd(0, EFD_CLOEXEC);
+	assert_true(efd >= 0);
+	memset(&set, 0, sizeof(set));
+	set.hdr.argsz = sizeof(set);
+	set.hdr.flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER;
+	set.hdr.index = VFIO_PCI_INTX_IRQ_INDEX;
+	set.hdr.start = 0;
+	set.hdr.count = 1;
+	set.fd = efd;
+	assert_int_equal(irq_set(dev->irq, &set.hdr, &set.fd), 0);
+	close(efd);
+	set.hdr.argsz = sizeof(set.hdr);
+	set.hdr.flags = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_MASK;
+	assert_int_equal(irq_set(dev->irq, &set.hdr, NULL), 0);
+	assert_true(irq_masked(dev->irq, VFIO_PCI_INTX_IRQ_INDEX, 0));
+}
+
+struct blob {
+	uint8_t *p;
+	size_t len, cap;
+};
+
+static void blob_read_all(struct vfsim_dev *dev, uint32_t s, struct blob *b, bool until_enomsg)
+{
+	ssize_t n;
+	unsigned guard;
+
+	for (guard = 0; guard < 100000; guard++) {
+		if (b->cap - b->len < 1000) {
+			b->cap = b->cap ? b->cap * 2 : 65536;
+			b->p = realloc(b->p, b->cap);
+			assert_non_null(b->p);
+		}
+		n = do_read(dev->mig, s, b->p + b->len, 1000);	/* odd chunks on purpose */
+		if (until_enomsg && n == -ENOMSG)
+			return;
+		assert_true(n >= 0);
+		if (n == 0)
+			return;
+		b->len += n;
+	}
+	fail_msg("stream does not end");
+}
+
+/* A complete STOP->STOP_COPY image of @dev, device left in STOP. */
+static void save_image(struct vfsim_dev *dev, struct blob *b)
+{
+	uint32_t s;
+
+	memset(b, 0, sizeof(*b));
+	s = set_ok(dev->mig, SCOPY);
+	blob_read_all(dev, s, b, false);
+	set_ok(dev->mig, STOP);
+}
+
+static void write_chunks(struct vfsim_dev *dev, uint32_t s, const uint8_t *p, size_t len,
+			 ssize_t *ret_last)
+{
+	size_t off = 0;
+	ssize_t n = 0;
+
+	while (off < len) {
+		size_t k = len - off < 777 ? len - off : 777;
+
+		n = do_write(dev->mig, s, p + off, k);
+		if (n <= 0)
+			break;
+		off += n;
+	}
+	*ret_last = n;
+}
+
+/* Precopy, dirty tracking, then STOP_COPY; B resumes and equals A. */
+static void test_round_trip_precopy(void **state)
+{
+	struct vfsim_dev *a = new_dev(0x7), *b = new_dev(0x7);
+	struct blob img = { 0 };
+	uint64_t ini, dirty, dirty2;
+	uint32_t sa, sb;
+	ssize_t last;
+
+	scribble(a);
+	{
+		char diff[64];
+
+		assert_int_equal(vfsim_dev_compare(a, b, diff, sizeof(diff)), 1);	/* the test can fail */
+	}
+	sa = set_ok(a->mig, PRE);
+	assert_int_not_equal(sa, 0);
+	blob_read_all(a, sa, &img, true);
+	info_ok(a->mig, sa, &ini, &dirty);
+	assert_int_equal(ini, 0);
+	assert_int_equal(dirty, 0);
+
+	/* The running device changes memory: dirty rises, and falls as read. */
+	bar0_write(a, 0x100, 0xcafef00d);
+	info_ok(a->mig, sa, &ini, &dirty);
+	assert_true(dirty > 0);
+	vfsim_dev_tick(a);
+	bar0_write(a, 0x1100, 0x1);
+	info_ok(a->mig, sa, &ini, &dirty2);
+	assert_true(dirty2 > dirty);
+	assert_true(do_read(a->mig, sa, img.p + img.len, 16) == 16);	/* img has room: cap - len >= 1000 */
+	img.len += 16;
+	info_ok(a->mig, sa, &ini, &dirty);
+	assert_int_equal(ini, 0);
+	assert_int_equal(dirty, dirty2 - 16);
+	blob_read_all(a, sa, &img, true);
+	info_ok(a->mig, sa, &ini, &dirty);
+	assert_int_equal(dirty, 0);
+
+	/* More changes after the last precopy read travel with STOP_COPY. */
+	bar0_write(a, 0x2000, 0xabcdef01);
+	assert_int_equal(set_ok(a->mig, SCOPY), 0);
+	blob_read_all(a, sa, &img, false);
+
+	sb = set_ok(b->mig, RESUME);
+	write_chunks(b, sb, img.p, img.len, &last);
+	assert_true(last > 0);
+	assert_int_equal(set_ok(b->mig, RUN), 0);
+	assert_same(a, b);
+	free(img.p);
+	vfsim_dev_free(a);
+	vfsim_dev_free(b);
+}
+
+static void test_round_trip_stop_copy(void **state)
+{
+	struct vfsim_dev *a = new_dev(0x1), *b = new_dev(0x1);
+	struct blob img;
+	uint64_t size;
+	uint32_t sb;
+	ssize_t last;
+
+	scribble(a);
+	set_ok(a->mig, STOP);
+	assert_int_equal(mig_data_size(a->mig, &size), 0);
+	save_image(a, &img);
+	assert_int_equal(img.len, size);
+	sb = set_ok(b->mig, RESUME);
+	write_chunks(b, sb, img.p, img.len, &last);
+	assert_true(last > 0);
+	set_ok(b->mig, STOP);
+	assert_same(a, b);
+	free(img.p);
+	vfsim_dev_free(a);
+	vfsim_dev_free(b);
+}
+
+struct damage {
+	const char *what;
+	size_t keep;		/* bytes of the image written, 0 = all */
+	size_t cut;		/* bytes removed from the end */
+	size_t flip_at;		/* byte to change (when flip) */
+	uint8_t flip;
+	bool foreign;		/* image from a device with another profile */
+	int write_err;		/* what the failing write returns, 0 = all accepted */
+	int rule;
+};
+
+static void test_damaged_streams(void **state)
+{
+	static const struct damage cases[] = {
+		{ "truncated by 1", .cut = 1, .rule = RULE_MIG_STREAM_SHORT },
+		{ "truncated mid header", .keep = MIG_STREAM_HDR_SIZE / 2, .rule = RULE_MIG_STREAM_SHORT },
+		{ "flipped page byte", .flip_at = MIG_STREAM_HDR_SIZE + MIG_STREAM_REC_SIZE + 5, .flip = 0x40,
+		  .write_err = -EFAULT, .rule = RULE_MIG_STREAM_CRC },
+		{ "wrong magic", .flip_at = 0, .flip = 0xff, .write_err = -EFAULT,
+		  .rule = RULE_MIG_STREAM_MAGIC },
+		{ "wrong version", .flip_at = 4, .flip = 0x02, .write_err = -EFAULT,
+		  .rule = RULE_MIG_STREAM_VERSION },
+		{ "foreign device", .foreign = true, .write_err = -EFAULT, .rule = RULE_MIG_STREAM_DEVICE },
+		{ "bad record type", .flip_at = MIG_STREAM_HDR_SIZE, .flip = 0x10, .write_err = -EFAULT,
+		  .rule = RULE_MIG_STREAM_RECORD },
+	};
+	struct vfsim_dev *a = new_dev(0x1), *pristine = new_dev(0x1);
+	struct blob good, foreign;
+	unsigned i;
+
+	scribble(a);
+	save_image(a, &good);
+	{
+		struct vfsim_profile p;
+		struct vfsim_dev *f;
+
+		test_profile(&p, 0x1);
+		p.device_id = 0x4321;
+		assert_int_equal(vfsim_dev_new(&p, &f), 0);
+		save_image(f, &foreign);
+		assert_int_equal(foreign.len, good.len);
+		vfsim_dev_free(f);
+	}
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct damage *c = &cases[i];
+		struct vfsim_dev *b = new_dev(0x1);
+		uint8_t *img = malloc(good.len);
+		size_t len = good.len;
+		uint32_t sb;
+		ssize_t last;
+
+		assert_non_null(img);
+		memcpy(img, c->foreign ? foreign.p : good.p, len);
+		if (c->keep)
+			len = c->keep;
+		len -= c->cut;
+		if (c->flip)
+			img[c->flip_at] ^= c->flip;
+		sb = set_ok(b->mig, RESUME);
+		write_chunks(b, sb, img, len, &last);
+		if (c->write_err) {
+			if (last != c->write_err)
+				fail_msg("%s: last write %zd", c->what, last);
+			assert_int_equal(vfsim_last_rule(NULL), c->rule);
+		} else {
+			assert_true(last > 0);
+		}
+		vfsim_reject_clear();
+		if (do_set(b->mig, STOP, NULL) != -EINVAL || vfsim_last_rule(NULL) != c->rule)
+			fail_msg("%s: STOP rule %s", c->what, vfsim_rule_name(vfsim_last_rule(NULL)));
+		assert_int_equal(mig_get_state(b->mig), RESUME);
+		assert_same(b, pristine);	/* untouched */
+		free(img);
+		vfsim_dev_free(b);
+	}
+	free(good.p);
+	free(foreign.p);
+	vfsim_dev_free(a);
+	vfsim_dev_free(pristine);
+}
+
+/* Past the end of the image, and past the cap with valid but repeated
+ * records: ENOMEM, nothing consumed, device untouched. */
+static void test_oversize(void **state)
+{
+	struct vfsim_dev *a = new_dev(0x1), *b = new_dev(0x1), *pristine = new_dev(0x1);
+	const size_t rec = MIG_STREAM_REC_SIZE + MIG_STREAM_PAGE;
+	struct blob img;
+	uint32_t sb;
+	ssize_t last;
+	unsigned guard;
+	uint8_t extra = 0;
+
+	scribble(a);
+	save_image(a, &img);
+	sb = set_ok(b->mig, RESUME);
+	write_chunks(b, sb, img.p, img.len, &last);
+	assert_true(last > 0);
+	expect_rule(do_write(b->mig, sb, &extra, 1), -ENOMEM, RULE_MIG_RESUME_OVERSIZE);
+	assert_same(b, pristine);
+	set_ok(b->mig, STOP);	/* the image itself was fine */
+	assert_same(a, b);
+	vfsim_dev_free(b);
+
+	/* The first record after the header is a full page of BAR0. */
+	b = new_dev(0x1);
+	sb = set_ok(b->mig, RESUME);
+	assert_int_equal(do_write(b->mig, sb, img.p, MIG_STREAM_HDR_SIZE), MIG_STREAM_HDR_SIZE);
+	for (guard = 0; guard < 10000; guard++) {
+		last = do_write(b->mig, sb, img.p + MIG_STREAM_HDR_SIZE, rec);
+		if (last < 0)
+			break;
+		assert_int_equal(last, rec);
+	}
+	expect_rule(last, -ENOMEM, RULE_MIG_RESUME_OVERSIZE);
+	assert_true(guard * rec <= (uint64_t)img.len * MIG_RESUME_CAP_FACTOR);
+	expect_rule(do_set(b->mig, STOP, NULL), -EINVAL, RULE_MIG_STREAM_SHORT);
+	assert_same(b, pristine);
+	free(img.p);
+	vfsim_dev_free(a);
+	vfsim_dev_free(b);
+	vfsim_dev_free(pristine);
+}
+
+/* A stream that ends without a page is refused even with a good CRC. */
+static void test_incomplete_stream(void **state)
+{
+	struct vfsim_dev *a = new_dev(0x1), *b = new_dev(0x1), *pristine = new_dev(0x1);
+	struct blob img;
+	uint8_t *cut;
+	size_t rec = MIG_STREAM_REC_SIZE + MIG_STREAM_PAGE, len;
+	uint32_t crc, sb;
+	ssize_t last;
+
+	scribble(a);
+	save_image(a, &img);
+	/* Drop the first page record and recompute the CRC over the rest. */
+	len = img.len - rec;
+	cut = malloc(len);
+	assert_non_null(cut);
+	memcpy(cut, img.p, MIG_STREAM_HDR_SIZE);
+	memcpy(cut + MIG_STREAM_HDR_SIZE, img.p + MIG_STREAM_HDR_SIZE + rec, len - MIG_STREAM_HDR_SIZE);
+	crc = crc32(0, cut, len - MIG_STREAM_REC_SIZE - 4);
+	cut[len - 4] = crc;
+	cut[len - 3] = crc >> 8;
+	cut[len - 2] = crc >> 16;
+	cut[len - 1] = crc >> 24;
+	sb = set_ok(b->mig, RESUME);
+	write_chunks(b, sb, cut, len, &last);
+	assert_true(last > 0);
+	expect_rule(do_set(b->mig, RUN, NULL), -EINVAL, RULE_MIG_STREAM_INCOMPLETE);
+	assert_int_equal(mig_get_state(b->mig), RESUME);
+	assert_same(b, pristine);
+	free(cut);
+	free(img.p);
+	vfsim_dev_free(a);
+	vfsim_dev_free(b);
+	vfsim_dev_free(pristine);
+}
+
+/* Device reset (vfsim_dev_reset) goes back to RUNNING and closes sessions. */
+static void test_dev_reset(void **state)
+{
+	struct vfsim_dev *a = new_dev(0x7);
+	uint8_t buf[4];
+	uint32_t s;
+
+	s = set_ok(a->mig, PREP2P);
+	assert_int_equal(vfsim_dev_reset(a), 0);
+	assert_int_equal(mig_get_state(a->mig), RUN);
+	expect_rule(do_read(a->mig, s, buf, sizeof(buf)), -ENODEV, RULE_MIG_SESSION_CLOSED);
+	vfsim_dev_free(a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest fsm[] = {
+		cmocka_unit_test(test_oracle_is_unambiguous),
+		cmocka_unit_test(test_oracle_matches_spec_cells),
+		cmocka_unit_test(test_fsm_every_request),
+		cmocka_unit_test(test_fsm_spec_cells_on_driver),
+		cmocka_unit_test(test_next_step_pure),
+		cmocka_unit_test(test_fsm_rules),
+		cmocka_unit_test(test_stopcopy_to_precopy),
+		cmocka_unit_test(test_error_state),
+		cmocka_unit_test(test_saving_group_same_session),
+		cmocka_unit_test(test_noop_and_reset),
+		cmocka_unit_test(test_bare_round_trip),
+	};
+	const struct CMUnitTest stream[] = {
+		cmocka_unit_test(test_round_trip_precopy),
+		cmocka_unit_test(test_round_trip_stop_copy),
+		cmocka_unit_test(test_damaged_streams),
+		cmocka_unit_test(test_oversize),
+		cmocka_unit_test(test_incomplete_stream),
+		cmocka_unit_test(test_dev_reset),
+	};
+	int r;
+
+	r = cmocka_run_group_tests_name("mig-fsm", fsm, NULL, NULL);
+	return r | cmocka_run_group_tests_name("mig-stream", stream, NULL, NULL);
+}
