@@ -35,8 +35,9 @@ struct vfsim_dev;
  * reserved bytes read-only), then calls engine_on_write. A plain store
  * cannot do RW1C: once the bytes are in memory the old STATUS is gone. */
 void engine_store(struct vfsim_dev *dev, uint8_t *regs, uint32_t off, const uint8_t *src, uint32_t len);
-/* Called by region_rw after a write that touched the engine's block;
- * @mem is the start of the register block in BAR memory. */
+/* Called (by engine_store) after the bytes of a write that touched the
+ * block are stored: a DOORBELL value of 1 runs a transfer, DOORBELL then
+ * reads 0. @regs is the start of the register block in BAR memory. */
 void engine_on_write(struct vfsim_dev *dev, uint8_t *regs, uint32_t off, uint32_t len);
 /* vfsim_dev_tick: advance TICKS and dirty one page of the engine's BAR. */
 void engine_tick(struct vfsim_dev *dev, uint8_t *regs);
