@@ -91,6 +91,10 @@ int irq_new(struct vfsim_dev *dev, struct irq_state **ret)
 		s->vec[i] = s->count[i] ? s->all + off : NULL;
 		off += s->count[i];
 	}
+	/* The MSI-X table's Vector Control mask bit resets to 1 (PCI spec), and
+	 * region.c starts the table that way: the two views agree from birth. */
+	for (i = 0; i < s->count[IRQ_MSIX]; i++)
+		s->vec[IRQ_MSIX][i].masked = true;
 	*ret = s;
 	return 0;
 }

@@ -39,13 +39,13 @@ static volatile uint8_t sink[64];
 static uint8_t src_buf[4096];
 
 /* ns per call of fn(i), best of ROUNDS rounds of n calls */
-#define MEASURE(result, n, body)                                        \
+#define MEASURE(result, n, ...)                                         \
 	do {                                                            \
 		double best_ = 1e18;                                    \
 		for (int r_ = 0; r_ < ROUNDS; r_++) {                   \
 			double t0_ = now_ns();                          \
 			for (uint64_t i = 0; i < (n); i++) {            \
-				body;                                   \
+				__VA_ARGS__;                            \
 			}                                               \
 			double t_ = (now_ns() - t0_) / (double)(n);     \
 			if (t_ < best_)                                 \
