@@ -98,7 +98,11 @@ int vfsim_host_add_device(struct vfsim_host *host, struct vfsim_dev *dev, unsign
  * migration data fds); only these calls give them meaning.
  *   vfsim_open(host, "/dev/vfio/vfio", O_RDWR)  a container
  *   vfsim_open(host, "/dev/vfio/12", O_RDWR)    group 12 (exclusive: EBUSY)
- * Device and migration data fds come from ioctls. */
+ * vfsim_open honours O_CLOEXEC in @flags, as open(2) does; device and
+ * migration data fds come from ioctls and are always close-on-exec.
+ * vfsim_read/vfsim_write on a device fd use a per-fd file position that
+ * starts at 0 and advances, as the kernel's device file does (there is no
+ * lseek); on a migration data fd they are the stream. */
 int vfsim_open(struct vfsim_host *host, const char *path, int flags);
 int vfsim_close(struct vfsim_host *host, int fd);
 /* ioctl with a real <linux/vfio.h> request number: >= 0 or -errno. */
