@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The vfsim command line: main.c dispatches argv[1] through a static table of
+ * subcommands; each subcommand lives in its own file and returns the process
+ * exit status (0 success, 1 a device or profile failed, 2 usage error).
+ */
+#ifndef VFSIM_CLI_H
+#define VFSIM_CLI_H
+
+#define CLI_EXIT_FAIL 1
+#define CLI_EXIT_USAGE 2
+
+struct cli_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);	/* argv[0] is the subcommand name */
+	const char *usage;			/* "info PROFILE...  one line of what it does" */
+};
+
+/* info.c */
+int cli_info(int argc, char **argv);
+
+#endif
