@@ -4,12 +4,13 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
 
 # configure DIR [meson options...]: (re)configure a build directory.
+# meson prints its errors on stdout: keep the output and show it on failure.
 configure() {
-  local dir=$1
+  local dir=$1 out
   shift
   if [ -f "$dir/build.ninja" ]; then
-    meson configure "$dir" "$@" >/dev/null
+    out=$(meson configure "$dir" "$@" 2>&1) || { echo "$out"; return 1; }
   else
-    meson setup "$dir" "$@" >/dev/null
+    out=$(meson setup "$dir" "$@" 2>&1) || { echo "$out"; return 1; }
   fi
 }

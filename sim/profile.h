@@ -22,7 +22,7 @@ struct prof_area {
 };
 
 struct prof_bar {
-	uint64_t size;		/* 0 = BAR not implemented; else a power of two (mem >= 16, io >= 4) */
+	uint64_t size;		/* 0 = BAR absent; else a power of two (mem >= 16, io >= 4) */
 	bool io;		/* I/O space BAR (never 64-bit, never prefetchable, never mmap) */
 	bool is64;		/* 64-bit memory BAR: occupies this slot and the next */
 	bool prefetch;

@@ -331,7 +331,7 @@ static void info_regions(struct info *in, unsigned nregions)
 			continue;
 		}
 		if (!ri->size && !ri->flags)
-			printf("\t\t%-6s [%u]: not implemented\n", label, i);
+			printf("\t\t%-6s [%u]: absent\n", label, i);
 		else
 			printf("\t\t%-6s [%u]: size %s offset 0x%llx %s\n", label, i, info_size(ri->size, sz, sizeof(sz)),
 			       (unsigned long long)ri->offset, info_flags(ri->flags, fl, 4, b, sizeof(b)));
