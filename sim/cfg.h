@@ -26,7 +26,9 @@ int cfg_write(struct cfg_space *c, uint32_t off, const void *buf, size_t len);
 uint8_t cfg_cap_offset(const struct cfg_space *c, uint8_t id);
 /* Raw bytes, for migration and compare. */
 const uint8_t *cfg_bytes(const struct cfg_space *c);
-/* Overwrite the whole space from a migration stream (len must equal size). */
+/* Overwrite the whole space from a migration stream: len must equal size and
+ * every read-only bit must equal this device's (else the stream describes
+ * another device), -EINVAL otherwise, as QEMU's get_pci_config_device. */
 int cfg_load(struct cfg_space *c, const uint8_t *bytes, size_t len);
 
 #endif
