@@ -116,6 +116,119 @@ ssize_t vfsim_write(struct vfsim_host *host, int fd, const void *buf, size_t cou
 int vfsim_mmap(struct vfsim_host *host, int fd, size_t length, int prot, int flags, off_t offset, void **ret_addr);
 int vfsim_munmap(struct vfsim_host *host, void *addr, size_t length);
 
+/* ---- vfio-user server ----------------------------------------------------- */
+
+struct vfsim_vu_server;
+
+/* Quirk switches, off by default, for peers that deviate from the spec
+ * (digest §7): */
+#define VFSIM_VU_QUIRK_QEMU_DMA 1u	/* QEMU 10.1 DMA_READ/WRITE layout: u32 count, data at 12, header-only DMA_WRITE reply */
+#define VFSIM_VU_QUIRK_IOFDS_48 2u	/* libvfio-user's 48-byte GET_REGION_IO_FDS entries */
+#define VFSIM_VU_QUIRK_ERROR_PAYLOAD 4u	/* send/accept error replies that carry a payload */
+
+/* What the server can receive and offers; 0 fields take the defaults
+ * (max_msg_fds 8, max_data_xfer_size 1 MiB, max_dma_maps 65535, pgsizes 4K). */
+struct vfsim_vu_server_config {
+	uint32_t max_msg_fds;
+	uint32_t max_data_xfer_size;
+	uint32_t max_dma_maps;
+	uint64_t pgsizes;
+	bool twin_socket;		/* accept a client's twin-socket offer */
+	bool write_multiple;		/* advertise REGION_WRITE_MULTI */
+	unsigned quirks;		/* VFSIM_VU_QUIRK_* */
+	int dma_timeout_ms;		/* wait for a DMA_READ/WRITE reply; 0 = 5000 */
+};
+
+/* A server for @dev (not owned). One client at a time. */
+int vfsim_vu_server_new(struct vfsim_dev *dev, const struct vfsim_vu_server_config *cfg,
+			struct vfsim_vu_server **ret);
+void vfsim_vu_server_free(struct vfsim_vu_server *s);
+/* Serve an already-connected stream socket (taken over); -EBUSY while a
+ * client is attached. */
+int vfsim_vu_server_attach(struct vfsim_vu_server *s, int fd);
+/* The descriptor to poll for input, -1 when no client is attached. */
+int vfsim_vu_server_fd(const struct vfsim_vu_server *s);
+/* Process every complete message that is ready, without blocking on the
+ * client. Returns 0 while the client stays, 1 when it left or was dropped
+ * (then detached), -errno on a local failure (also detached). */
+int vfsim_vu_server_process(struct vfsim_vu_server *s);
+/* Drop the client: its DMA mappings and every fd it sent are closed, IRQ
+ * eventfds released; the device state is kept for the next client. */
+void vfsim_vu_server_detach(struct vfsim_vu_server *s);
+/* Listen on @path (created with mode 0600, an existing socket file is
+ * replaced) and serve clients one after another until *stop becomes
+ * nonzero (checked at least every 100 ms). Never daemonizes. */
+int vfsim_vu_server_listen(struct vfsim_vu_server *s, const char *path, volatile int *stop);
+
+/* ---- vfio-user client ------------------------------------------------------ */
+
+struct vfsim_vu_client;
+
+struct vfsim_vu_client_config {
+	uint32_t max_msg_fds;		/* 0 = 8 */
+	uint32_t max_data_xfer_size;	/* 0 = 1 MiB */
+	bool twin_socket;		/* offer the twin socket */
+	int timeout_ms;			/* per request; 0 = 5000 */
+	unsigned quirks;		/* VFSIM_VU_QUIRK_* the server is known to need */
+};
+
+/* What the server said in its VERSION reply. */
+struct vfsim_vu_server_info {
+	uint16_t major, minor;
+	uint32_t max_msg_fds, max_data_xfer_size, max_dma_maps;
+	uint64_t pgsizes;
+	bool twin_socket, write_multiple;
+};
+
+int vfsim_vu_client_connect(const char *path, const struct vfsim_vu_client_config *cfg,
+			    struct vfsim_vu_client **ret);
+/* The same over an already-connected socket (taken over). Negotiates. */
+int vfsim_vu_client_attach(int fd, const struct vfsim_vu_client_config *cfg, struct vfsim_vu_client **ret);
+void vfsim_vu_client_free(struct vfsim_vu_client *c);
+const struct vfsim_vu_server_info *vfsim_vu_client_server_info(const struct vfsim_vu_client *c);
+/* Serve server->client requests (DMA_READ/DMA_WRITE) that are ready, without
+ * blocking; requests are also served while the client waits for a reply. */
+int vfsim_vu_client_process(struct vfsim_vu_client *c);
+int vfsim_vu_client_fd(const struct vfsim_vu_client *c);
+
+/* Commands. Every reply is validated; a bad reply is -EPROTO (or -EBADMSG)
+ * with the rule in vfsim_last_rule(). A server error reply is -error. */
+int vfsim_vu_client_get_info(struct vfsim_vu_client *c, uint32_t *ret_flags, uint32_t *ret_num_regions,
+			     uint32_t *ret_num_irqs);
+/* Region info with the argsz retry: @buf receives struct vfio_region_info
+ * and its capability chain (@buflen >= 32); returns the bytes written; the
+ * region's mmap fd (or -1) through @ret_fd, owned by the caller. */
+int vfsim_vu_client_get_region_info(struct vfsim_vu_client *c, uint32_t index, void *buf, size_t buflen,
+				    int *ret_fd);
+int vfsim_vu_client_get_irq_info(struct vfsim_vu_client *c, uint32_t index, uint32_t *ret_flags,
+				 uint32_t *ret_count);
+/* SET_IRQS; @data: count bools (DATA_BOOL) or count eventfds (DATA_EVENTFD,
+ * sent in chunks of the server's max_msg_fds; a NULL fds array with
+ * DATA_EVENTFD de-assigns). */
+int vfsim_vu_client_set_irqs(struct vfsim_vu_client *c, uint32_t flags, uint32_t index, uint32_t start,
+			     uint32_t count, const void *data);
+/* Region access, split by the server's max_data_xfer_size. */
+int vfsim_vu_client_region_read(struct vfsim_vu_client *c, uint32_t index, uint64_t offset, void *buf,
+				size_t len);
+int vfsim_vu_client_region_write(struct vfsim_vu_client *c, uint32_t index, uint64_t offset,
+				 const void *buf, size_t len);
+/* Register @size bytes of client memory (memfd-backed) at @iova with
+ * VFIO_DMA_MAP_FLAG_READ/WRITE in @prot, and DMA_MAP it: with the memfd
+ * when @pass_fd (the server mmaps it), else the server reaches it with
+ * DMA_READ/DMA_WRITE, which this client serves. *ret_ptr is the memory. */
+int vfsim_vu_client_dma_map(struct vfsim_vu_client *c, uint64_t iova, uint64_t size, uint32_t prot,
+			    bool pass_fd, void **ret_ptr);
+/* DMA_UNMAP of exactly one mapping, or every mapping with
+ * VFIO_DMA_UNMAP_FLAG_ALL (iova = size = 0). Frees the memory. */
+int vfsim_vu_client_dma_unmap(struct vfsim_vu_client *c, uint64_t iova, uint64_t size, uint32_t flags);
+int vfsim_vu_client_reset(struct vfsim_vu_client *c);
+/* DEVICE_FEATURE: @buf holds struct vfio_device_feature + data in and the
+ * reply out (@buflen bytes available); returns the reply's bytes. */
+int vfsim_vu_client_feature(struct vfsim_vu_client *c, void *buf, size_t len, size_t buflen);
+/* Migration data: read up to @len bytes of the stream (0 = end), write @len. */
+ssize_t vfsim_vu_client_mig_read(struct vfsim_vu_client *c, void *buf, size_t len);
+ssize_t vfsim_vu_client_mig_write(struct vfsim_vu_client *c, const void *buf, size_t len);
+
 #ifdef __cplusplus
 }
 #endif
