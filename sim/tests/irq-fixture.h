@@ -4,12 +4,11 @@
  * vfsim_dev with just the profile fields irq.c reads, its irq_state, a
  * descriptor count taken at open and checked at close, and SET_IRQS callers
  * in pairs (do_x returns -errno, x_ok asserts). Static inline so each test
- * program takes only what it uses.
+ * program takes only what it uses; what is not irq-specific is in test-util.h.
  */
 #ifndef VFSIM_TEST_IRQ_FIXTURE_H
 #define VFSIM_TEST_IRQ_FIXTURE_H
 
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,6 +22,7 @@
 #include "dev.h"
 #include "irq.h"
 #include "rules.h"
+#include "test-util.h"
 
 #define INTX VFIO_PCI_INTX_IRQ_INDEX
 #define MSI VFIO_PCI_MSI_IRQ_INDEX
@@ -38,20 +38,6 @@
 #define A_TRIG VFIO_IRQ_SET_ACTION_TRIGGER
 
 /* ---- helpers ------------------------------------------------------------- */
-
-static inline int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	assert_non_null(d);
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
 
 static inline int efd_new(void)
 {
@@ -99,7 +85,7 @@ struct fix {
 
 static inline void fix_open(struct fix *f, enum dev_kind kind)
 {
-	f->fds_before = count_fds();
+	f->fds_before = tu_fd_count();
 	f->dev = dev_make(kind);
 	assert_int_equal(irq_new(f->dev, &f->s), 0);
 }
@@ -109,7 +95,7 @@ static inline void fix_close(struct fix *f)
 {
 	irq_free(f->s);
 	free(f->dev);
-	assert_int_equal(count_fds(), f->fds_before);
+	assert_int_equal(tu_fd_count(), f->fds_before);
 }
 
 static inline int do_set(struct irq_state *s, uint32_t argsz, uint32_t flags, uint32_t index, uint32_t start,
@@ -148,12 +134,6 @@ static inline int do_set_bool(struct irq_state *s, uint32_t flags, uint32_t inde
 			      const uint8_t *b)
 {
 	return do_set(s, 20 + count, D_BOOL | flags, index, start, count, b);
-}
-
-static inline void expect_rule(int r, int err, int rule)
-{
-	assert_int_equal(r, err);
-	assert_string_equal(vfsim_rule_name(vfsim_last_rule(NULL)), vfsim_rule_name(rule));
 }
 
 #endif

@@ -6,7 +6,6 @@
  * memory with VFIO_IOMMU_MAP_DMA, programs the engine with pwrite on BAR0,
  * and gets the copy plus the completion interrupt on its eventfd.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -26,54 +25,28 @@
 #include "cfg.h"
 #include "engine.h"
 #include "region.h"
-
-#ifndef FIXTURES_DIR
-#define FIXTURES_DIR "fixtures"
-#endif
-
-static struct vfsim_dev *dev_from(const char *name)
-{
-	char path[512], err[512];
-	struct vfsim_profile *p = NULL;
-	struct vfsim_dev *dev = NULL;
-
-	snprintf(path, sizeof(path), FIXTURES_DIR "/devices/%s.json", name);
-	if (vfsim_profile_load(path, &p, err, sizeof(err)) < 0)
-		fail_msg("%s", err);
-	assert_int_equal(vfsim_dev_new(p, &dev), 0);
-	vfsim_profile_free(p);
-	return dev;
-}
+#include "test-util.h"
 
 static void test_every_profile_builds(void **state)
 {
-	DIR *d = opendir(FIXTURES_DIR "/devices");
-	struct dirent *e;
-	int n = 0;
+	struct tu_stems stems;
+	unsigned i;
 
-	assert_non_null(d);
-	while ((e = readdir(d))) {
-		char name[256];
-		size_t l = strlen(e->d_name);
-		struct vfsim_dev *dev;
+	tu_fixture_stems("devices", &stems);
+	for (i = 0; i < stems.n; i++) {
+		struct vfsim_dev *dev = tu_dev_from(stems.name[i]);
 
-		if (l < 6 || strcmp(e->d_name + l - 5, ".json"))
-			continue;
-		snprintf(name, sizeof(name), "%.*s", (int)(l - 5), e->d_name);
-		dev = dev_from(name);
-		assert_string_equal(vfsim_profile_name(vfsim_dev_profile(dev)), name);
+		assert_string_equal(vfsim_profile_name(vfsim_dev_profile(dev)), stems.name[i]);
 		assert_true(region_count(dev->regions) >= 9);
 		vfsim_dev_free(dev);
-		n++;
 	}
-	closedir(d);
-	assert_true(n >= 4);
+	assert_true(stems.n >= 4);
 	vfsim_dev_free(NULL);
 }
 
 static void test_compare_sees_every_difference(void **state)
 {
-	struct vfsim_dev *a = dev_from("dmaengine"), *b = dev_from("dmaengine");
+	struct vfsim_dev *a = tu_dev_from("dmaengine"), *b = tu_dev_from("dmaengine");
 	char diff[256];
 	uint8_t v = 0x5a, old;
 	const struct region *r;
@@ -101,7 +74,7 @@ static void test_compare_sees_every_difference(void **state)
 
 static void test_reset_restores(void **state)
 {
-	struct vfsim_dev *a = dev_from("dmaengine"), *b = dev_from("dmaengine");
+	struct vfsim_dev *a = tu_dev_from("dmaengine"), *b = tu_dev_from("dmaengine");
 	char diff[256];
 	uint8_t v = 0x77;
 
@@ -116,7 +89,7 @@ static void test_reset_restores(void **state)
 
 static void test_dma_without_iommu_faults(void **state)
 {
-	struct vfsim_dev *a = dev_from("dmaengine");
+	struct vfsim_dev *a = tu_dev_from("dmaengine");
 	uint8_t buf[8];
 
 	assert_int_equal(dev_dma_rw(a, 0x1000, buf, sizeof(buf), false), -EFAULT);
@@ -126,7 +99,7 @@ static void test_dma_without_iommu_faults(void **state)
 /* The engine end to end through the public API, as a VFIO user would drive it. */
 static void test_engine_through_uapi(void **state)
 {
-	struct vfsim_dev *dev = dev_from("dmaengine");
+	struct vfsim_dev *dev = tu_dev_from("dmaengine");
 	const struct vfsim_profile *p = vfsim_dev_profile(dev);
 	struct vfsim_host *host;
 	struct vfio_group_status st = { .argsz = sizeof(st) };

@@ -55,7 +55,8 @@ static void test_info(void **state)
 
 		fix_open(&f, rows[i].kind);
 		vfsim_reject_clear();
-		expect_rule(irq_info(f.s, rows[i].index, &flags, &count), rows[i].err, rows[i].rule);
+		tu_expect_rule(irq_info(f.s, rows[i].index, &flags, &count), rows[i].err,
+			       rows[i].rule);
 		if (!rows[i].err) {
 			assert_int_equal(flags, rows[i].flags);
 			assert_int_equal(count, rows[i].count);
@@ -108,8 +109,8 @@ static void test_mode_switch(void **state)
 	fix_open(&f, DEV_FULL);
 	fd[0] = efd_new();
 	set_fds_ok(f.s, MSI, 0, 1, fd);
-	expect_rule(do_set_fds(f.s, MSIX, 0, 1, fd), -EINVAL, RULE_IRQ_MODE_BUSY);
-	expect_rule(do_set_fds(f.s, INTX, 0, 1, fd), -EINVAL, RULE_IRQ_MODE_BUSY);
+	tu_expect_rule(do_set_fds(f.s, MSIX, 0, 1, fd), -EINVAL, RULE_IRQ_MODE_BUSY);
+	tu_expect_rule(do_set_fds(f.s, INTX, 0, 1, fd), -EINVAL, RULE_IRQ_MODE_BUSY);
 	assert_int_equal(irq_mode(f.s), MSI);
 	assert_true(irq_has_trigger(f.s, MSI, 0));
 	set_none_ok(f.s, A_TRIG, MSI, 0, 0);
@@ -229,7 +230,8 @@ static void test_intx_unmask_irqfd(void **state)
 	other[0] = efd_new();
 	set_fds_ok(f.s, INTX, 0, 1, trig);
 	assert_int_equal(do_set(f.s, 24, D_EFD | A_UNMASK, INTX, 0, 1, unmask), 0);
-	expect_rule(do_set(f.s, 24, D_EFD | A_UNMASK, INTX, 0, 1, other), -EBUSY, RULE_IRQ_INTX_UNMASKFD_BUSY);
+	tu_expect_rule(do_set(f.s, 24, D_EFD | A_UNMASK, INTX, 0, 1, other), -EBUSY,
+		       RULE_IRQ_INTX_UNMASKFD_BUSY);
 
 	assert_int_equal(irq_raise(f.s, INTX, 0), 1);
 	assert_int_equal(efd_read(trig[0]), 1);
@@ -277,8 +279,8 @@ static void test_msi_vectors(void **state)
 	assert_int_equal(irq_raise(f.s, MSI, 2), 1);
 	assert_int_equal(efd_read(fds[2]), 1);
 	assert_int_equal(irq_raise(f.s, MSI, 3), 0);	/* not enabled */
-	expect_rule(irq_raise(f.s, MSI, 4), -EINVAL, RULE_IRQ_RAISE_RANGE);
-	expect_rule(irq_raise(f.s, 5, 0), -EINVAL, RULE_IRQ_RAISE_RANGE);
+	tu_expect_rule(irq_raise(f.s, MSI, 4), -EINVAL, RULE_IRQ_RAISE_RANGE);
+	tu_expect_rule(irq_raise(f.s, 5, 0), -EINVAL, RULE_IRQ_RAISE_RANGE);
 	/* fd < 0 releases one vector; loopback skips it. */
 	set_fds_ok(f.s, MSI, 1, 1, rel);
 	assert_false(irq_has_trigger(f.s, MSI, 1));
@@ -314,10 +316,10 @@ static void test_msi_block_unwind(void **state)
 	bad[1] = 999;
 	bad[2] = fds[3];
 	/* From none: the failed enable leaves no mode behind. */
-	expect_rule(do_set_fds(f.s, MSI, 0, 3, bad), -EBADF, RULE_IRQ_FD_BAD);
+	tu_expect_rule(do_set_fds(f.s, MSI, 0, 3, bad), -EBADF, RULE_IRQ_FD_BAD);
 	assert_int_equal(irq_mode(f.s), -1);
 	set_fds_ok(f.s, MSI, 0, 4, fds);
-	expect_rule(do_set_fds(f.s, MSI, 0, 3, bad), -EBADF, RULE_IRQ_FD_BAD);
+	tu_expect_rule(do_set_fds(f.s, MSI, 0, 3, bad), -EBADF, RULE_IRQ_FD_BAD);
 	assert_int_equal(irq_mode(f.s), MSI);
 	assert_false(irq_has_trigger(f.s, MSI, 0));
 	assert_false(irq_has_trigger(f.s, MSI, 1));
@@ -421,7 +423,8 @@ static void test_err_req(void **state)
 		/* fd -1 unregisters; NONE then has nothing to signal. */
 		set_fds_ok(f.s, index, 0, 1, m1);
 		assert_false(irq_has_trigger(f.s, index, 0));
-		expect_rule(do_set_none(f.s, A_TRIG, index, 0, 1), -EINVAL, RULE_IRQ_ERRREQ_NO_TRIGGER);
+		tu_expect_rule(do_set_none(f.s, A_TRIG, index, 0, 1), -EINVAL,
+			       RULE_IRQ_ERRREQ_NO_TRIGGER);
 		/* count 0 + NONE unregisters too. */
 		set_fds_ok(f.s, index, 0, 1, a);
 		set_none_ok(f.s, A_TRIG, index, 0, 0);
@@ -439,8 +442,8 @@ static void test_err_nonpcie(void **state)
 
 	fix_open(&f, DEV_BARE);
 	vfsim_reject_clear();
-	expect_rule(irq_raise(f.s, ERR, 0), -EINVAL, RULE_IRQ_RAISE_RANGE);
-	expect_rule(irq_raise(f.s, INTX, 0), -EINVAL, RULE_IRQ_RAISE_RANGE);
+	tu_expect_rule(irq_raise(f.s, ERR, 0), -EINVAL, RULE_IRQ_RAISE_RANGE);
+	tu_expect_rule(irq_raise(f.s, INTX, 0), -EINVAL, RULE_IRQ_RAISE_RANGE);
 	assert_int_equal(irq_raise(f.s, REQ, 0), 0);
 	fix_close(&f);
 }
@@ -456,21 +459,21 @@ static void test_teardown(void **state)
 	for (i = 0; i < 8; i++)
 		fds[i] = efd_new();
 	unmask[0] = efd_new();
-	base = count_fds();
+	base = tu_fd_count();
 	set_fds_ok(f.s, MSIX, 0, 8, fds);
 	set_fds_ok(f.s, ERR, 0, 1, fds);
 	set_fds_ok(f.s, REQ, 0, 1, fds);
-	assert_int_equal(count_fds(), base + 10);
+	assert_int_equal(tu_fd_count(), base + 10);
 	irq_teardown(f.s);
-	assert_int_equal(count_fds(), base);
+	assert_int_equal(tu_fd_count(), base);
 	assert_int_equal(irq_mode(f.s), -1);
 	assert_false(irq_has_trigger(f.s, ERR, 0));
 	assert_false(irq_has_trigger(f.s, REQ, 0));
 	set_fds_ok(f.s, INTX, 0, 1, fds);
 	assert_int_equal(do_set(f.s, 24, D_EFD | A_UNMASK, INTX, 0, 1, unmask), 0);
-	assert_int_equal(count_fds(), base + 2);
+	assert_int_equal(tu_fd_count(), base + 2);
 	irq_teardown(f.s);
-	assert_int_equal(count_fds(), base);
+	assert_int_equal(tu_fd_count(), base);
 	irq_teardown(NULL);
 	irq_free(NULL);
 	for (i = 0; i < 8; i++)
@@ -632,7 +635,7 @@ static void test_profile_bounds(void **state)
 
 	dev->prof.msix_vectors = VFSIM_MAX_MSIX + 1;
 	vfsim_reject_clear();
-	expect_rule(irq_new(dev, &s), -EINVAL, RULE_IRQ_PROFILE_COUNTS);
+	tu_expect_rule(irq_new(dev, &s), -EINVAL, RULE_IRQ_PROFILE_COUNTS);
 	dev->prof.msix_vectors = VFSIM_MAX_MSIX;
 	dev->prof.msi_vectors = VFSIM_MAX_MSI;
 	assert_int_equal(irq_new(dev, &s), 0);

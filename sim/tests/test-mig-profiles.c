@@ -13,7 +13,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,79 +29,7 @@
 #include "mig-stream.h"
 #include "region.h"
 #include "rules.h"
-
-#ifndef FIXTURES_DIR
-#define FIXTURES_DIR "fixtures"
-#endif
-
-enum {
-	STOP = VFIO_DEVICE_STATE_STOP,
-	SCOPY = VFIO_DEVICE_STATE_STOP_COPY,
-	RESUME = VFIO_DEVICE_STATE_RESUMING,
-	PRE = VFIO_DEVICE_STATE_PRE_COPY,
-};
-
-/* ---- small helpers, as in test-mig-stream.c --------------------------------- */
-
-static int do_set(struct mig_state *m, uint32_t target, uint32_t *ret_session)
-{
-	uint32_t s = 0;
-	int r;
-
-	vfsim_reject_clear();
-	r = mig_set_state(m, target, &s);
-	if (ret_session)
-		*ret_session = s;
-	return r;
-}
-
-static uint32_t set_ok(struct mig_state *m, uint32_t target)
-{
-	uint32_t s = 0;
-
-	assert_int_equal(do_set(m, target, &s), 0);
-	assert_int_equal(mig_get_state(m), target);
-	return s;
-}
-
-static ssize_t do_read(struct mig_state *m, uint32_t s, void *buf, size_t len)
-{
-	vfsim_reject_clear();
-	return mig_read(m, s, buf, len);
-}
-
-static ssize_t do_write(struct mig_state *m, uint32_t s, const void *buf, size_t len)
-{
-	vfsim_reject_clear();
-	return mig_write(m, s, buf, len);
-}
-
-struct blob {
-	uint8_t *p;
-	size_t len, cap;
-};
-
-static void blob_read_all(struct mig_state *m, uint32_t s, struct blob *b, bool until_enomsg)
-{
-	ssize_t n;
-	unsigned guard;
-
-	for (guard = 0; guard < 100000; guard++) {
-		if (b->cap - b->len < 1000) {
-			b->cap = b->cap ? b->cap * 2 : 65536;
-			b->p = realloc(b->p, b->cap);
-			assert_non_null(b->p);
-		}
-		n = do_read(m, s, b->p + b->len, 1000);	/* odd chunks on purpose */
-		if (until_enomsg && n == -ENOMSG)
-			return;
-		assert_true(n >= 0);
-		if (n == 0)
-			return;
-		b->len += n;
-	}
-	fail_msg("stream does not end");
-}
+#include "mig-fixture.h"
 
 /* ---- every fixture profile ------------------------------------------------- */
 
@@ -122,7 +49,6 @@ static const struct fixture_row {
 	{ "mig-precopy", 0x5 },
 };
 
-#define FIXTURE_MAX 64
 #define CFG_REGION VFIO_PCI_CONFIG_REGION_INDEX
 
 struct span {
@@ -380,7 +306,7 @@ static void scribble_all(struct vfsim_dev *dev, unsigned seed)
 
 /* The stream in chunk sizes that straddle every record boundary sooner or
  * later; every chunk must be taken whole. */
-static void write_odd_chunks(struct mig_state *m, uint32_t s, const struct blob *img)
+static void write_odd_chunks(struct mig_state *m, uint32_t s, const struct tu_blob *img)
 {
 	static const size_t sizes[] = { 1, 3, 777, 4099, 13, 65537, 511, 24 };
 	size_t off = 0, i = 0;
@@ -391,7 +317,7 @@ static void write_odd_chunks(struct mig_state *m, uint32_t s, const struct blob 
 
 		if (k > img->len - off)
 			k = img->len - off;
-		n = do_write(m, s, img->p + off, k);
+		n = tu_mig_write(m, s, img->p + off, k);
 		if (n != (ssize_t)k)
 			fail_msg("write of %zu at %zu of %zu: %zd (%s)", k, off, img->len, n,
 				 vfsim_rule_name(vfsim_last_rule(NULL)));
@@ -399,19 +325,17 @@ static void write_odd_chunks(struct mig_state *m, uint32_t s, const struct blob 
 	}
 }
 
-/* Migrate a device of profile @path from A to B; returns its support set
+/* Migrate a device of fixture profile @stem from A to B; returns its support set
  * (0: no migration, the stream was carried by a STOP_COPY state made here). */
-static uint32_t round_trip_profile(const char *path, char *ret_name, size_t namelen)
+static uint32_t round_trip_profile(const char *stem, char *ret_name, size_t namelen)
 {
-	struct vfsim_profile *prof = NULL;
+	struct vfsim_profile *prof = tu_profile_load(stem);
 	struct vfsim_dev *a = NULL, *b = NULL;
 	struct mig_state *own_a = NULL, *own_b = NULL, *ma, *mb;
-	struct blob img = { 0 };
+	struct tu_blob img = { 0 };
 	char msg[256];
 	uint32_t flags, sa, sb;
 
-	if (vfsim_profile_load(path, &prof, msg, sizeof(msg)))
-		fail_msg("%s", msg);
 	snprintf(ret_name, namelen, "%s", vfsim_profile_name(prof));
 	flags = prof->mig_flags;
 	assert_int_equal(vfsim_dev_new(prof, &a), 0);
@@ -430,22 +354,22 @@ static uint32_t round_trip_profile(const char *path, char *ret_name, size_t name
 		fail_msg("%s: the changes made no difference to compare", ret_name);
 
 	if (mig_flags(ma) & VFIO_MIGRATION_PRE_COPY) {
-		sa = set_ok(ma, PRE);
+		sa = tu_mig_set_ok(ma, PRE);
 		assert_int_not_equal(sa, 0);
-		blob_read_all(ma, sa, &img, true);
+		tu_blob_read_all(ma, sa, &img, true);
 		scribble_all(a, 2);
-		assert_int_equal(set_ok(ma, SCOPY), 0);	/* the PRE_COPY session carries on */
+		assert_int_equal(tu_mig_set_ok(ma, SCOPY), 0);	/* the PRE_COPY session carries on */
 	} else {
-		sa = set_ok(ma, SCOPY);
+		sa = tu_mig_set_ok(ma, SCOPY);
 		assert_int_not_equal(sa, 0);
 	}
-	blob_read_all(ma, sa, &img, false);
+	tu_blob_read_all(ma, sa, &img, false);
 
-	set_ok(mb, STOP);
-	sb = set_ok(mb, RESUME);
+	tu_mig_set_ok(mb, STOP);
+	sb = tu_mig_set_ok(mb, RESUME);
 	assert_int_not_equal(sb, 0);
 	write_odd_chunks(mb, sb, &img);
-	assert_int_equal(set_ok(mb, STOP), 0);
+	assert_int_equal(tu_mig_set_ok(mb, STOP), 0);
 	if (vfsim_dev_compare(a, b, msg, sizeof(msg)))
 		fail_msg("%s: after migration: %s", ret_name, msg);
 
@@ -457,43 +381,20 @@ static uint32_t round_trip_profile(const char *path, char *ret_name, size_t name
 	return flags;
 }
 
-static int cmp_names(const void *x, const void *y)
-{
-	return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
 static void test_round_trip_every_profile(void **state)
 {
-	static const char dir[] = FIXTURES_DIR "/devices";
-	bool seen[sizeof(fixture_rows) / sizeof(fixture_rows[0])] = { 0 };
-	char *files[FIXTURE_MAX];
-	unsigned nfiles = 0, i, j;
-	struct dirent *de;
-	DIR *d = opendir(dir);
+	bool seen[TU_ARRAY_SIZE(fixture_rows)] = { 0 };
+	struct tu_stems stems;
+	unsigned i, j;
 
-	if (!d)
-		fail_msg("%s: %s", dir, strerror(errno));
-	while ((de = readdir(d))) {
-		size_t l = strlen(de->d_name);
-
-		if (l <= 5 || strcmp(de->d_name + l - 5, ".json"))
-			continue;
-		assert_true(nfiles < FIXTURE_MAX);
-		files[nfiles] = strdup(de->d_name);
-		assert_non_null(files[nfiles]);
-		nfiles++;
-	}
-	closedir(d);
-	qsort(files, nfiles, sizeof(files[0]), cmp_names);
-
-	for (i = 0; i < nfiles; i++) {
-		char path[512], name[64];
+	tu_fixture_stems("devices", &stems);
+	for (i = 0; i < stems.n; i++) {
+		char name[64];
 		uint32_t flags;
 
-		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-		print_message("  %s\n", files[i]);
-		flags = round_trip_profile(path, name, sizeof(name));
-		for (j = 0; j < sizeof(fixture_rows) / sizeof(fixture_rows[0]); j++) {
+		print_message("  %s.json\n", stems.name[i]);
+		flags = round_trip_profile(stems.name[i], name, sizeof(name));
+		for (j = 0; j < TU_ARRAY_SIZE(fixture_rows); j++) {
 			if (strcmp(name, fixture_rows[j].name))
 				continue;
 			if (flags != fixture_rows[j].mig_flags)
@@ -501,11 +402,11 @@ static void test_round_trip_every_profile(void **state)
 					 flags, fixture_rows[j].mig_flags);
 			seen[j] = true;
 		}
-		free(files[i]);
 	}
-	for (j = 0; j < sizeof(fixture_rows) / sizeof(fixture_rows[0]); j++)
+	for (j = 0; j < TU_ARRAY_SIZE(fixture_rows); j++)
 		if (!seen[j])
-			fail_msg("profile %s not found in %s", fixture_rows[j].name, dir);
+			fail_msg("profile %s not found in %s/devices", fixture_rows[j].name,
+				 FIXTURES_DIR);
 }
 
 int main(void)

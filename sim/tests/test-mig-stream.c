@@ -28,63 +28,7 @@
 #include "mig-stream.h"
 #include "region.h"
 #include "rules.h"
-
-enum {
-	STOP = VFIO_DEVICE_STATE_STOP,
-	RUN = VFIO_DEVICE_STATE_RUNNING,
-	SCOPY = VFIO_DEVICE_STATE_STOP_COPY,
-	RESUME = VFIO_DEVICE_STATE_RESUMING,
-	PRE = VFIO_DEVICE_STATE_PRE_COPY,
-	PREP2P = VFIO_DEVICE_STATE_PRE_COPY_P2P,
-};
-
-/* ---- small helpers, as in test-mig.c -------------------------------------- */
-
-static int do_set(struct mig_state *m, uint32_t target, uint32_t *ret_session)
-{
-	uint32_t s = 0;
-	int r;
-
-	vfsim_reject_clear();
-	r = mig_set_state(m, target, &s);
-	if (ret_session)
-		*ret_session = s;
-	return r;
-}
-
-static uint32_t set_ok(struct mig_state *m, uint32_t target)
-{
-	uint32_t s = 0;
-
-	assert_int_equal(do_set(m, target, &s), 0);
-	assert_int_equal(mig_get_state(m), target);
-	return s;
-}
-
-static void expect_rule(int r, int err, int rule)
-{
-	assert_int_equal(r, err);
-	if (vfsim_last_rule(NULL) != rule)
-		fail_msg("rule %s, expected %s", vfsim_rule_name(vfsim_last_rule(NULL)), vfsim_rule_name(rule));
-}
-
-static ssize_t do_read(struct mig_state *m, uint32_t s, void *buf, size_t len)
-{
-	vfsim_reject_clear();
-	return mig_read(m, s, buf, len);
-}
-
-static ssize_t do_write(struct mig_state *m, uint32_t s, const void *buf, size_t len)
-{
-	vfsim_reject_clear();
-	return mig_write(m, s, buf, len);
-}
-
-static void info_ok(struct mig_state *m, uint32_t s, uint64_t *ini, uint64_t *dirty)
-{
-	vfsim_reject_clear();
-	assert_int_equal(mig_precopy_info(m, s, ini, dirty), 0);
-}
+#include "mig-fixture.h"
 
 /* ---- fixed test profile ---------------------------------------------------- */
 static void test_profile(struct vfsim_profile *p, uint32_t flags)
@@ -175,42 +119,15 @@ static void scribble(struct vfsim_dev *dev)
 	assert_true(irq_masked(dev->irq, VFIO_PCI_INTX_IRQ_INDEX, 0));
 }
 
-struct blob {
-	uint8_t *p;
-	size_t len, cap;
-};
-
-static void blob_read_all(struct mig_state *m, uint32_t s, struct blob *b, bool until_enomsg)
-{
-	ssize_t n;
-	unsigned guard;
-
-	for (guard = 0; guard < 100000; guard++) {
-		if (b->cap - b->len < 1000) {
-			b->cap = b->cap ? b->cap * 2 : 65536;
-			b->p = realloc(b->p, b->cap);
-			assert_non_null(b->p);
-		}
-		n = do_read(m, s, b->p + b->len, 1000);	/* odd chunks on purpose */
-		if (until_enomsg && n == -ENOMSG)
-			return;
-		assert_true(n >= 0);
-		if (n == 0)
-			return;
-		b->len += n;
-	}
-	fail_msg("stream does not end");
-}
-
 /* A complete STOP->STOP_COPY image of @dev, device left in STOP. */
-static void save_image(struct vfsim_dev *dev, struct blob *b)
+static void save_image(struct vfsim_dev *dev, struct tu_blob *b)
 {
 	uint32_t s;
 
 	memset(b, 0, sizeof(*b));
-	s = set_ok(dev->mig, SCOPY);
-	blob_read_all(dev->mig, s, b, false);
-	set_ok(dev->mig, STOP);
+	s = tu_mig_set_ok(dev->mig, SCOPY);
+	tu_blob_read_all(dev->mig, s, b, false);
+	tu_mig_set_ok(dev->mig, STOP);
 }
 
 static void write_chunks(struct vfsim_dev *dev, uint32_t s, const uint8_t *p, size_t len,
@@ -222,7 +139,7 @@ static void write_chunks(struct vfsim_dev *dev, uint32_t s, const uint8_t *p, si
 	while (off < len) {
 		size_t k = len - off < 777 ? len - off : 777;
 
-		n = do_write(dev->mig, s, p + off, k);
+		n = tu_mig_write(dev->mig, s, p + off, k);
 		if (n <= 0)
 			break;
 		off += n;
@@ -234,7 +151,7 @@ static void write_chunks(struct vfsim_dev *dev, uint32_t s, const uint8_t *p, si
 static void test_round_trip_precopy(void **state)
 {
 	struct vfsim_dev *a = new_dev(0x7), *b = new_dev(0x7);
-	struct blob img = { 0 };
+	struct tu_blob img = { 0 };
 	uint64_t ini, dirty, dirty2;
 	uint32_t sa, sb;
 	ssize_t last;
@@ -245,39 +162,40 @@ static void test_round_trip_precopy(void **state)
 
 		assert_int_equal(vfsim_dev_compare(a, b, diff, sizeof(diff)), 1);	/* the test can fail */
 	}
-	sa = set_ok(a->mig, PRE);
+	sa = tu_mig_set_ok(a->mig, PRE);
 	assert_int_not_equal(sa, 0);
-	blob_read_all(a->mig, sa, &img, true);
-	info_ok(a->mig, sa, &ini, &dirty);
+	tu_blob_read_all(a->mig, sa, &img, true);
+	tu_mig_info_ok(a->mig, sa, &ini, &dirty);
 	assert_int_equal(ini, 0);
 	assert_int_equal(dirty, 0);
 
 	/* The running device changes memory: dirty rises, and falls as read. */
 	bar0_write(a, 0x100, 0xcafef00d);
-	info_ok(a->mig, sa, &ini, &dirty);
+	tu_mig_info_ok(a->mig, sa, &ini, &dirty);
 	assert_true(dirty > 0);
 	vfsim_dev_tick(a);
 	bar0_write(a, 0x1100, 0x1);
-	info_ok(a->mig, sa, &ini, &dirty2);
+	tu_mig_info_ok(a->mig, sa, &ini, &dirty2);
 	assert_true(dirty2 > dirty);
-	assert_true(do_read(a->mig, sa, img.p + img.len, 16) == 16);	/* img has room: cap - len >= 1000 */
+	/* img has room: cap - len >= 1000 */
+	assert_true(tu_mig_read(a->mig, sa, img.p + img.len, 16) == 16);
 	img.len += 16;
-	info_ok(a->mig, sa, &ini, &dirty);
+	tu_mig_info_ok(a->mig, sa, &ini, &dirty);
 	assert_int_equal(ini, 0);
 	assert_int_equal(dirty, dirty2 - 16);
-	blob_read_all(a->mig, sa, &img, true);
-	info_ok(a->mig, sa, &ini, &dirty);
+	tu_blob_read_all(a->mig, sa, &img, true);
+	tu_mig_info_ok(a->mig, sa, &ini, &dirty);
 	assert_int_equal(dirty, 0);
 
 	/* More changes after the last precopy read travel with STOP_COPY. */
 	bar0_write(a, 0x2000, 0xabcdef01);
-	assert_int_equal(set_ok(a->mig, SCOPY), 0);
-	blob_read_all(a->mig, sa, &img, false);
+	assert_int_equal(tu_mig_set_ok(a->mig, SCOPY), 0);
+	tu_blob_read_all(a->mig, sa, &img, false);
 
-	sb = set_ok(b->mig, RESUME);
+	sb = tu_mig_set_ok(b->mig, RESUME);
 	write_chunks(b, sb, img.p, img.len, &last);
 	assert_true(last > 0);
-	assert_int_equal(set_ok(b->mig, RUN), 0);
+	assert_int_equal(tu_mig_set_ok(b->mig, RUN), 0);
 	assert_same(a, b);
 	free(img.p);
 	vfsim_dev_free(a);
@@ -287,20 +205,20 @@ static void test_round_trip_precopy(void **state)
 static void test_round_trip_stop_copy(void **state)
 {
 	struct vfsim_dev *a = new_dev(0x1), *b = new_dev(0x1);
-	struct blob img;
+	struct tu_blob img;
 	uint64_t size;
 	uint32_t sb;
 	ssize_t last;
 
 	scribble(a);
-	set_ok(a->mig, STOP);
+	tu_mig_set_ok(a->mig, STOP);
 	assert_int_equal(mig_data_size(a->mig, &size), 0);
 	save_image(a, &img);
 	assert_int_equal(img.len, size);
-	sb = set_ok(b->mig, RESUME);
+	sb = tu_mig_set_ok(b->mig, RESUME);
 	write_chunks(b, sb, img.p, img.len, &last);
 	assert_true(last > 0);
-	set_ok(b->mig, STOP);
+	tu_mig_set_ok(b->mig, STOP);
 	assert_same(a, b);
 	free(img.p);
 	vfsim_dev_free(a);
@@ -334,7 +252,7 @@ static void test_damaged_streams(void **state)
 		  .rule = RULE_MIG_STREAM_RECORD },
 	};
 	struct vfsim_dev *a = new_dev(0x1), *pristine = new_dev(0x1);
-	struct blob good, foreign;
+	struct tu_blob good, foreign;
 	unsigned i;
 
 	scribble(a);
@@ -365,7 +283,7 @@ static void test_damaged_streams(void **state)
 		len -= c->cut;
 		if (c->flip)
 			img[c->flip_at] ^= c->flip;
-		sb = set_ok(b->mig, RESUME);
+		sb = tu_mig_set_ok(b->mig, RESUME);
 		write_chunks(b, sb, img, len, &last);
 		if (c->write_err) {
 			if (last != c->write_err)
@@ -375,7 +293,7 @@ static void test_damaged_streams(void **state)
 			assert_true(last > 0);
 		}
 		vfsim_reject_clear();
-		if (do_set(b->mig, STOP, NULL) != -EINVAL || vfsim_last_rule(NULL) != c->rule)
+		if (tu_mig_set(b->mig, STOP, NULL) != -EINVAL || vfsim_last_rule(NULL) != c->rule)
 			fail_msg("%s: STOP rule %s", c->what, vfsim_rule_name(vfsim_last_rule(NULL)));
 		assert_int_equal(mig_get_state(b->mig), RESUME);
 		assert_same(b, pristine);	/* untouched */
@@ -394,7 +312,7 @@ static void test_oversize(void **state)
 {
 	struct vfsim_dev *a = new_dev(0x1), *b = new_dev(0x1), *pristine = new_dev(0x1);
 	const size_t rec = MIG_STREAM_REC_SIZE + MIG_STREAM_PAGE;
-	struct blob img;
+	struct tu_blob img;
 	uint32_t sb;
 	ssize_t last;
 	unsigned guard;
@@ -402,28 +320,28 @@ static void test_oversize(void **state)
 
 	scribble(a);
 	save_image(a, &img);
-	sb = set_ok(b->mig, RESUME);
+	sb = tu_mig_set_ok(b->mig, RESUME);
 	write_chunks(b, sb, img.p, img.len, &last);
 	assert_true(last > 0);
-	expect_rule(do_write(b->mig, sb, &extra, 1), -ENOMEM, RULE_MIG_RESUME_OVERSIZE);
+	tu_expect_rule(tu_mig_write(b->mig, sb, &extra, 1), -ENOMEM, RULE_MIG_RESUME_OVERSIZE);
 	assert_same(b, pristine);
-	set_ok(b->mig, STOP);	/* the image itself was fine */
+	tu_mig_set_ok(b->mig, STOP);	/* the image itself was fine */
 	assert_same(a, b);
 	vfsim_dev_free(b);
 
 	/* The first record after the header is a full page of BAR0. */
 	b = new_dev(0x1);
-	sb = set_ok(b->mig, RESUME);
-	assert_int_equal(do_write(b->mig, sb, img.p, MIG_STREAM_HDR_SIZE), MIG_STREAM_HDR_SIZE);
+	sb = tu_mig_set_ok(b->mig, RESUME);
+	assert_int_equal(tu_mig_write(b->mig, sb, img.p, MIG_STREAM_HDR_SIZE), MIG_STREAM_HDR_SIZE);
 	for (guard = 0; guard < 10000; guard++) {
-		last = do_write(b->mig, sb, img.p + MIG_STREAM_HDR_SIZE, rec);
+		last = tu_mig_write(b->mig, sb, img.p + MIG_STREAM_HDR_SIZE, rec);
 		if (last < 0)
 			break;
 		assert_int_equal(last, rec);
 	}
-	expect_rule(last, -ENOMEM, RULE_MIG_RESUME_OVERSIZE);
+	tu_expect_rule(last, -ENOMEM, RULE_MIG_RESUME_OVERSIZE);
 	assert_true(guard * rec <= (uint64_t)img.len * MIG_RESUME_CAP_FACTOR);
-	expect_rule(do_set(b->mig, STOP, NULL), -EINVAL, RULE_MIG_STREAM_SHORT);
+	tu_expect_rule(tu_mig_set(b->mig, STOP, NULL), -EINVAL, RULE_MIG_STREAM_SHORT);
 	assert_same(b, pristine);
 	free(img.p);
 	vfsim_dev_free(a);
@@ -435,7 +353,7 @@ static void test_oversize(void **state)
 static void test_incomplete_stream(void **state)
 {
 	struct vfsim_dev *a = new_dev(0x1), *b = new_dev(0x1), *pristine = new_dev(0x1);
-	struct blob img;
+	struct tu_blob img;
 	uint8_t *cut;
 	size_t rec = MIG_STREAM_REC_SIZE + MIG_STREAM_PAGE, len;
 	uint32_t crc, sb;
@@ -454,10 +372,10 @@ static void test_incomplete_stream(void **state)
 	cut[len - 3] = crc >> 8;
 	cut[len - 2] = crc >> 16;
 	cut[len - 1] = crc >> 24;
-	sb = set_ok(b->mig, RESUME);
+	sb = tu_mig_set_ok(b->mig, RESUME);
 	write_chunks(b, sb, cut, len, &last);
 	assert_true(last > 0);
-	expect_rule(do_set(b->mig, RUN, NULL), -EINVAL, RULE_MIG_STREAM_INCOMPLETE);
+	tu_expect_rule(tu_mig_set(b->mig, RUN, NULL), -EINVAL, RULE_MIG_STREAM_INCOMPLETE);
 	assert_int_equal(mig_get_state(b->mig), RESUME);
 	assert_same(b, pristine);
 	free(cut);
@@ -474,10 +392,10 @@ static void test_dev_reset(void **state)
 	uint8_t buf[4];
 	uint32_t s;
 
-	s = set_ok(a->mig, PREP2P);
+	s = tu_mig_set_ok(a->mig, PREP2P);
 	assert_int_equal(vfsim_dev_reset(a), 0);
 	assert_int_equal(mig_get_state(a->mig), RUN);
-	expect_rule(do_read(a->mig, s, buf, sizeof(buf)), -ENODEV, RULE_MIG_SESSION_CLOSED);
+	tu_expect_rule(tu_mig_read(a->mig, s, buf, sizeof(buf)), -ENODEV, RULE_MIG_SESSION_CLOSED);
 	vfsim_dev_free(a);
 }
 

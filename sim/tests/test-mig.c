@@ -21,18 +21,7 @@
 #include "dev.h"
 #include "mig.h"
 #include "rules.h"
-
-enum {
-	ERROR = VFIO_DEVICE_STATE_ERROR,
-	STOP = VFIO_DEVICE_STATE_STOP,
-	RUN = VFIO_DEVICE_STATE_RUNNING,
-	SCOPY = VFIO_DEVICE_STATE_STOP_COPY,
-	RESUME = VFIO_DEVICE_STATE_RESUMING,
-	RUNP2P = VFIO_DEVICE_STATE_RUNNING_P2P,
-	PRE = VFIO_DEVICE_STATE_PRE_COPY,
-	PREP2P = VFIO_DEVICE_STATE_PRE_COPY_P2P,
-	NSTATES = 8,
-};
+#include "mig-fixture.h"
 
 static const char *const state_abbr[NSTATES] = {
 	[ERROR] = "ERROR", [STOP] = "STOP", [RUN] = "RUN", [SCOPY] = "SCOPY",
@@ -280,34 +269,6 @@ static void bare_dev(struct vfsim_dev *dev, uint32_t flags)
 	dev->low_power_wakeup_fd = -1;
 }
 
-static int do_set(struct mig_state *m, uint32_t target, uint32_t *ret_session)
-{
-	uint32_t s = 0;
-	int r;
-
-	vfsim_reject_clear();
-	r = mig_set_state(m, target, &s);
-	if (ret_session)
-		*ret_session = s;
-	return r;
-}
-
-static uint32_t set_ok(struct mig_state *m, uint32_t target)
-{
-	uint32_t s = 0;
-
-	assert_int_equal(do_set(m, target, &s), 0);
-	assert_int_equal(mig_get_state(m), target);
-	return s;
-}
-
-static void expect_rule(int r, int err, int rule)
-{
-	assert_int_equal(r, err);
-	if (vfsim_last_rule(NULL) != rule)
-		fail_msg("rule %s, expected %s", vfsim_rule_name(vfsim_last_rule(NULL)), vfsim_rule_name(rule));
-}
-
 /* The only way into ERROR: a failed arc. */
 static void drive_to_error(struct mig_state *m, uint32_t set)
 {
@@ -315,7 +276,7 @@ static void drive_to_error(struct mig_state *m, uint32_t set)
 
 	mig_reset(m);
 	mig_inject_arc_failure(m, RUN, first, -EIO);
-	expect_rule(do_set(m, STOP, NULL), -EIO, RULE_MIG_ARC_FAILED);
+	tu_expect_rule(tu_mig_set(m, STOP, NULL), -EIO, RULE_MIG_ARC_FAILED);
 	assert_int_equal(mig_get_state(m), ERROR);
 }
 
@@ -349,7 +310,7 @@ static void drive_to(struct mig_state *m, uint32_t set, unsigned from)
 		return;
 	}
 	mig_reset(m);
-	s = set_ok(m, from);
+	s = tu_mig_set_ok(m, from);
 	if (from == RESUME)
 		feed_bare_image(m, s, set);
 }
@@ -407,23 +368,23 @@ static void check_request(uint32_t set, unsigned from, unsigned to)
 	assert_int_equal(mig_new(&dev, set, &m), 0);
 	drive_to(m, set, from);
 	mig_set_arc_hook(m, log_arc, &log);
-	r = do_set(m, to, &session);
+	r = tu_mig_set(m, to, &session);
 	rule = vfsim_last_rule(NULL);
 
 	if (from == ERROR) {
-		expect_rule(r, -EINVAL, RULE_MIG_FROM_ERROR);
+		tu_expect_rule(r, -EINVAL, RULE_MIG_FROM_ERROR);
 	} else if (to >= NSTATES) {
-		expect_rule(r, -EINVAL, RULE_MIG_STATE_RANGE);
+		tu_expect_rule(r, -EINVAL, RULE_MIG_STATE_RANGE);
 	} else if (to == ERROR) {
-		expect_rule(r, -EINVAL, RULE_MIG_STATE_ERROR);
+		tu_expect_rule(r, -EINVAL, RULE_MIG_STATE_ERROR);
 	} else if (!oracle_supported(set, to)) {
-		expect_rule(r, -EINVAL, RULE_MIG_STATE_UNSUPPORTED);
+		tu_expect_rule(r, -EINVAL, RULE_MIG_STATE_UNSUPPORTED);
 	} else {
 		struct oracle_result o = oracle(set, from, to);
 		unsigned i;
 
 		if (o.einval) {
-			expect_rule(r, -EINVAL, RULE_MIG_ARC_BLOCKED);
+			tu_expect_rule(r, -EINVAL, RULE_MIG_ARC_BLOCKED);
 		} else {
 			if (r)
 				fail_msg("set 0x%x %s->%s: %d (%s)", set, state_abbr[from], state_abbr[to], r,
@@ -488,10 +449,11 @@ static void test_fsm_spec_cells_on_driver(void **state)
 		drive_to(m, c->set, c->from);
 		mig_set_arc_hook(m, log_arc, &log);
 		if (len < 0) {
-			expect_rule(do_set(m, c->to, &session), -EINVAL, RULE_MIG_ARC_BLOCKED);
+			tu_expect_rule(tu_mig_set(m, c->to, &session), -EINVAL,
+				       RULE_MIG_ARC_BLOCKED);
 			assert_int_equal(mig_get_state(m), c->from);
 		} else {
-			assert_int_equal(do_set(m, c->to, &session), 0);
+			assert_int_equal(tu_mig_set(m, c->to, &session), 0);
 			assert_int_equal(log.n, len);
 			for (j = 0; j < (unsigned)len; j++) {
 				assert_int_equal(log.from[j], path[j]);
@@ -543,17 +505,17 @@ static void test_fsm_rules(void **state)
 	assert_int_equal(mig_get_state(m), RUN);
 	assert_int_equal(mig_flags(m), 0x1);
 	/* 71, 72, 73 */
-	expect_rule(do_set(m, ERROR, NULL), -EINVAL, RULE_MIG_STATE_ERROR);
-	expect_rule(do_set(m, RUNP2P, NULL), -EINVAL, RULE_MIG_STATE_UNSUPPORTED);
-	expect_rule(do_set(m, PRE, NULL), -EINVAL, RULE_MIG_STATE_UNSUPPORTED);
-	expect_rule(do_set(m, 8, NULL), -EINVAL, RULE_MIG_STATE_RANGE);
-	expect_rule(do_set(m, 0xffffffffu, NULL), -EINVAL, RULE_MIG_STATE_RANGE);
+	tu_expect_rule(tu_mig_set(m, ERROR, NULL), -EINVAL, RULE_MIG_STATE_ERROR);
+	tu_expect_rule(tu_mig_set(m, RUNP2P, NULL), -EINVAL, RULE_MIG_STATE_UNSUPPORTED);
+	tu_expect_rule(tu_mig_set(m, PRE, NULL), -EINVAL, RULE_MIG_STATE_UNSUPPORTED);
+	tu_expect_rule(tu_mig_set(m, 8, NULL), -EINVAL, RULE_MIG_STATE_RANGE);
+	tu_expect_rule(tu_mig_set(m, 0xffffffffu, NULL), -EINVAL, RULE_MIG_STATE_RANGE);
 	assert_int_equal(mig_get_state(m), RUN);
 	mig_free(m);
 
 	/* STOP_COPY is mandatory; unknown flags are refused. */
-	expect_rule(mig_new(&dev, 0x2, &m), -EINVAL, RULE_MIG_FLAGS);
-	expect_rule(mig_new(&dev, 0x9, &m), -EINVAL, RULE_MIG_FLAGS);
+	tu_expect_rule(mig_new(&dev, 0x2, &m), -EINVAL, RULE_MIG_FLAGS);
+	tu_expect_rule(mig_new(&dev, 0x9, &m), -EINVAL, RULE_MIG_FLAGS);
 	mig_free(NULL);
 }
 
@@ -566,10 +528,10 @@ static void test_stopcopy_to_precopy(void **state)
 
 	bare_dev(&dev, 0x7);
 	assert_int_equal(mig_new(&dev, 0x7, &m), 0);
-	s = set_ok(m, SCOPY);
+	s = tu_mig_set_ok(m, SCOPY);
 	assert_int_not_equal(s, 0);
-	expect_rule(do_set(m, PRE, NULL), -EINVAL, RULE_MIG_ARC_BLOCKED);
-	expect_rule(do_set(m, PREP2P, NULL), -EINVAL, RULE_MIG_ARC_BLOCKED);
+	tu_expect_rule(tu_mig_set(m, PRE, NULL), -EINVAL, RULE_MIG_ARC_BLOCKED);
+	tu_expect_rule(tu_mig_set(m, PREP2P, NULL), -EINVAL, RULE_MIG_ARC_BLOCKED);
 	assert_int_equal(mig_get_state(m), SCOPY);
 	assert_true(mig_session_open(m, s));
 	mig_free(m);
@@ -586,54 +548,31 @@ static void test_error_state(void **state)
 
 	bare_dev(&dev, 0x3);
 	assert_int_equal(mig_new(&dev, 0x3, &m), 0);
-	set_ok(m, RUNP2P);
+	tu_mig_set_ok(m, RUNP2P);
 	mig_set_arc_hook(m, log_arc, &log);
 	mig_inject_arc_failure(m, STOP, SCOPY, -ENOSPC);
-	expect_rule(do_set(m, SCOPY, &s), -ENOSPC, RULE_MIG_ARC_FAILED);
+	tu_expect_rule(tu_mig_set(m, SCOPY, &s), -ENOSPC, RULE_MIG_ARC_FAILED);
 	assert_int_equal(s, 0);
 	assert_int_equal(log.n, 1);	/* RUNP2P->STOP ran, STOP->SCOPY failed */
 	assert_int_equal(log.from[0], RUNP2P);
 	assert_int_equal(log.to[0], STOP);
 	assert_int_equal(mig_get_state(m), ERROR);
 	for (t = 0; t <= NSTATES; t++)
-		expect_rule(do_set(m, t, NULL), -EINVAL, RULE_MIG_FROM_ERROR);
+		tu_expect_rule(tu_mig_set(m, t, NULL), -EINVAL, RULE_MIG_FROM_ERROR);
 	mig_reset(m);
 	assert_int_equal(mig_get_state(m), RUN);
 	/* The injection was one-shot. */
-	s = set_ok(m, SCOPY);
+	s = tu_mig_set_ok(m, SCOPY);
 	assert_int_not_equal(s, 0);
 
 	/* A session open when an arc fails is closed with the device in ERROR. */
 	mig_inject_arc_failure(m, SCOPY, STOP, -EIO);
-	expect_rule(do_set(m, RUN, NULL), -EIO, RULE_MIG_ARC_FAILED);
+	tu_expect_rule(tu_mig_set(m, RUN, NULL), -EIO, RULE_MIG_ARC_FAILED);
 	assert_false(mig_session_open(m, s));
 	mig_free(m);
 }
 
 /* ---- (b) sessions --------------------------------------------------------- */
-
-static ssize_t do_read(struct mig_state *m, uint32_t s, void *buf, size_t len)
-{
-	vfsim_reject_clear();
-	return mig_read(m, s, buf, len);
-}
-
-static ssize_t do_write(struct mig_state *m, uint32_t s, const void *buf, size_t len)
-{
-	vfsim_reject_clear();
-	return mig_write(m, s, buf, len);
-}
-
-static int do_info(struct mig_state *m, uint32_t s, uint64_t *ini, uint64_t *dirty)
-{
-	vfsim_reject_clear();
-	return mig_precopy_info(m, s, ini, dirty);
-}
-
-static void info_ok(struct mig_state *m, uint32_t s, uint64_t *ini, uint64_t *dirty)
-{
-	assert_int_equal(do_info(m, s, ini, dirty), 0);
-}
 
 /* conformance 77, 78, 82 and the PRE_COPY temporary end. */
 static void test_saving_group_same_session(void **state)
@@ -647,59 +586,59 @@ static void test_saving_group_same_session(void **state)
 
 	bare_dev(&dev, 0x7);
 	assert_int_equal(mig_new(&dev, 0x7, &m), 0);
-	a = set_ok(m, PRE);
+	a = tu_mig_set_ok(m, PRE);
 	assert_int_not_equal(a, 0);
-	info_ok(m, a, &ini, &dirty);
+	tu_mig_info_ok(m, a, &ini, &dirty);
 	assert_true(ini > 0);		/* initial_bytes starts nonzero */
 	assert_int_equal(dirty, 0);	/* dirty_bytes starts at 0 */
-	assert_int_equal(do_read(m, a, buf, 7), 7);
-	info_ok(m, a, &ini2, &dirty);
+	assert_int_equal(tu_mig_read(m, a, buf, 7), 7);
+	tu_mig_info_ok(m, a, &ini2, &dirty);
 	assert_int_equal(ini2, ini - 7);	/* falls as data is read */
-	n = do_read(m, a, buf, sizeof(buf));
+	n = tu_mig_read(m, a, buf, sizeof(buf));
 	assert_int_equal(n, (ssize_t)ini2);
-	info_ok(m, a, &ini, &dirty);
+	tu_mig_info_ok(m, a, &ini, &dirty);
 	assert_int_equal(ini, 0);
 	assert_int_equal(dirty, 0);
-	expect_rule(do_read(m, a, buf, sizeof(buf)), -ENOMSG, RULE_MIG_PRECOPY_NO_DATA);
+	tu_expect_rule(tu_mig_read(m, a, buf, sizeof(buf)), -ENOMSG, RULE_MIG_PRECOPY_NO_DATA);
 
 	/* PRE <-> PREP2P keeps the session. */
-	assert_int_equal(set_ok(m, PREP2P), 0);
+	assert_int_equal(tu_mig_set_ok(m, PREP2P), 0);
 	assert_true(mig_session_open(m, a));
-	info_ok(m, a, &ini, &dirty);
-	assert_int_equal(set_ok(m, PRE), 0);
+	tu_mig_info_ok(m, a, &ini, &dirty);
+	assert_int_equal(tu_mig_set_ok(m, PRE), 0);
 	assert_true(mig_session_open(m, a));
 
 	/* ->STOP_COPY: no new session, the same one carries the final data. */
-	assert_int_equal(set_ok(m, SCOPY), 0);
+	assert_int_equal(tu_mig_set_ok(m, SCOPY), 0);
 	assert_true(mig_session_open(m, a));
-	expect_rule(do_info(m, a, &ini, &dirty), -EINVAL, RULE_MIG_PRECOPY_STATE);
+	tu_expect_rule(tu_mig_info(m, a, &ini, &dirty), -EINVAL, RULE_MIG_PRECOPY_STATE);
 	assert_int_equal(mig_data_size(m, &size), 0);
 	assert_true(size > 0);
-	n = do_read(m, a, buf, sizeof(buf));
+	n = tu_mig_read(m, a, buf, sizeof(buf));
 	assert_int_equal(n, (ssize_t)size);
 	assert_int_equal(mig_data_size(m, &size), 0);
 	assert_int_equal(size, 0);
-	assert_int_equal(do_read(m, a, buf, sizeof(buf)), 0);	/* permanent end */
-	assert_int_equal(do_read(m, a, buf, sizeof(buf)), 0);
+	assert_int_equal(tu_mig_read(m, a, buf, sizeof(buf)), 0);	/* permanent end */
+	assert_int_equal(tu_mig_read(m, a, buf, sizeof(buf)), 0);
 
 	/* The arcs that end a session: afterwards ENODEV. */
-	assert_int_equal(set_ok(m, STOP), 0);
+	assert_int_equal(tu_mig_set_ok(m, STOP), 0);
 	assert_false(mig_session_open(m, a));
-	expect_rule(do_read(m, a, buf, 1), -ENODEV, RULE_MIG_SESSION_CLOSED);
-	expect_rule(do_write(m, a, buf, 1), -ENODEV, RULE_MIG_SESSION_CLOSED);
+	tu_expect_rule(tu_mig_read(m, a, buf, 1), -ENODEV, RULE_MIG_SESSION_CLOSED);
+	tu_expect_rule(tu_mig_write(m, a, buf, 1), -ENODEV, RULE_MIG_SESSION_CLOSED);
 
 	/* Closed session while in PRE_COPY: precopy_info is ENODEV. */
-	set_ok(m, RUN);
-	b = set_ok(m, PRE);
+	tu_mig_set_ok(m, RUN);
+	b = tu_mig_set_ok(m, PRE);
 	assert_true(b > a);	/* monotonic */
-	expect_rule(do_info(m, a, &ini, &dirty), -ENODEV, RULE_MIG_SESSION_CLOSED);
-	expect_rule(do_info(m, 0, &ini, &dirty), -ENODEV, RULE_MIG_SESSION_CLOSED);
-	expect_rule(do_write(m, b, buf, 1), -EINVAL, RULE_MIG_WRITE_SAVE);
-	assert_int_equal(set_ok(m, RUN), 0);	/* PRE->RUN ends it */
+	tu_expect_rule(tu_mig_info(m, a, &ini, &dirty), -ENODEV, RULE_MIG_SESSION_CLOSED);
+	tu_expect_rule(tu_mig_info(m, 0, &ini, &dirty), -ENODEV, RULE_MIG_SESSION_CLOSED);
+	tu_expect_rule(tu_mig_write(m, b, buf, 1), -EINVAL, RULE_MIG_WRITE_SAVE);
+	assert_int_equal(tu_mig_set_ok(m, RUN), 0);	/* PRE->RUN ends it */
 	assert_false(mig_session_open(m, b));
-	expect_rule(do_read(m, b, buf, 1), -ENODEV, RULE_MIG_SESSION_CLOSED);
+	tu_expect_rule(tu_mig_read(m, b, buf, 1), -ENODEV, RULE_MIG_SESSION_CLOSED);
 	/* precopy_info outside PRE_COPY: the state check comes first (mtty). */
-	expect_rule(do_info(m, b, &ini, &dirty), -EINVAL, RULE_MIG_PRECOPY_STATE);
+	tu_expect_rule(tu_mig_info(m, b, &ini, &dirty), -EINVAL, RULE_MIG_PRECOPY_STATE);
 	mig_free(m);
 }
 
@@ -712,18 +651,18 @@ static void test_noop_and_reset(void **state)
 
 	bare_dev(&dev, 0x5);
 	assert_int_equal(mig_new(&dev, 0x5, &m), 0);
-	assert_int_equal(set_ok(m, RUN), 0);	/* no-op: 0, no session */
-	s = set_ok(m, PRE);
-	assert_int_equal(set_ok(m, PRE), 0);
+	assert_int_equal(tu_mig_set_ok(m, RUN), 0);	/* no-op: 0, no session */
+	s = tu_mig_set_ok(m, PRE);
+	assert_int_equal(tu_mig_set_ok(m, PRE), 0);
 	assert_true(mig_session_open(m, s));
 	/* conformance 86: reset from any state closes the session. */
 	mig_reset(m);
 	assert_int_equal(mig_get_state(m), RUN);
-	expect_rule(do_read(m, s, buf, 1), -ENODEV, RULE_MIG_SESSION_CLOSED);
-	t = set_ok(m, RESUME);
-	expect_rule(do_read(m, t, buf, 1), -EINVAL, RULE_MIG_READ_RESUME);
+	tu_expect_rule(tu_mig_read(m, s, buf, 1), -ENODEV, RULE_MIG_SESSION_CLOSED);
+	t = tu_mig_set_ok(m, RESUME);
+	tu_expect_rule(tu_mig_read(m, t, buf, 1), -EINVAL, RULE_MIG_READ_RESUME);
 	mig_reset(m);
-	expect_rule(do_write(m, t, buf, 1), -ENODEV, RULE_MIG_SESSION_CLOSED);
+	tu_expect_rule(tu_mig_write(m, t, buf, 1), -ENODEV, RULE_MIG_SESSION_CLOSED);
 	mig_free(m);
 }
 
@@ -743,21 +682,21 @@ static void test_bare_round_trip(void **state)
 	assert_int_equal(mig_new(&db, 0x1, &b), 0);
 	assert_int_equal(mig_data_size(a, &size), 0);	/* conformance 87 */
 	assert_true(size > 0);
-	sa = set_ok(a, SCOPY);
-	while ((n = do_read(a, sa, buf + total, sizeof(buf) - total)) > 0)
+	sa = tu_mig_set_ok(a, SCOPY);
+	while ((n = tu_mig_read(a, sa, buf + total, sizeof(buf) - total)) > 0)
 		total += n;
 	assert_int_equal(n, 0);
 	assert_int_equal(total, (ssize_t)size);
-	sb = set_ok(b, RESUME);
+	sb = tu_mig_set_ok(b, RESUME);
 	/* conformance 83: a partial image, then STOP: EINVAL, stays RESUMING. */
-	assert_int_equal(do_write(b, sb, buf, total - 1), total - 1);
-	expect_rule(do_set(b, STOP, NULL), -EINVAL, RULE_MIG_STREAM_SHORT);
+	assert_int_equal(tu_mig_write(b, sb, buf, total - 1), total - 1);
+	tu_expect_rule(tu_mig_set(b, STOP, NULL), -EINVAL, RULE_MIG_STREAM_SHORT);
 	assert_int_equal(mig_get_state(b), RESUME);
 	assert_true(mig_session_open(b, sb));
-	assert_int_equal(do_write(b, sb, buf + total - 1, 1), 1);
+	assert_int_equal(tu_mig_write(b, sb, buf + total - 1, 1), 1);
 	/* conformance 85: past the image, ENOMEM. */
-	expect_rule(do_write(b, sb, buf, 1), -ENOMEM, RULE_MIG_RESUME_OVERSIZE);
-	assert_int_equal(set_ok(b, RUN), 0);
+	tu_expect_rule(tu_mig_write(b, sb, buf, 1), -ENOMEM, RULE_MIG_RESUME_OVERSIZE);
+	assert_int_equal(tu_mig_set_ok(b, RUN), 0);
 	assert_false(mig_session_open(b, sb));
 	mig_free(a);
 	mig_free(b);

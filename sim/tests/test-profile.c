@@ -6,7 +6,6 @@
  * rule is exercised); size, depth and boundary values of each range; the
  * loader's bounds (1 MiB) and its I/O errors.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,46 +20,33 @@
 #include "include/vfsim.h"
 #include "profile.h"
 #include "rules.h"
+#include "test-util.h"
 
-#ifndef FIXTURES_DIR
-#define FIXTURES_DIR "fixtures"
-#endif
-
+/* A fixture that loads leaves no rejection behind. */
 static struct vfsim_profile *load_ok(const char *name)
 {
-	char path[512], err[512];
-	struct vfsim_profile *p = NULL;
+	struct vfsim_profile *p = tu_profile_load(name);
 
-	snprintf(path, sizeof(path), FIXTURES_DIR "/devices/%s.json", name);
-	if (vfsim_profile_load(path, &p, err, sizeof(err)) < 0)
-		fail_msg("%s", err);
 	assert_int_equal(vfsim_last_rule(NULL), RULE_NONE);
 	return p;
 }
 
 static void test_every_device_loads(void **state)
 {
-	DIR *d = opendir(FIXTURES_DIR "/devices");
-	struct dirent *e;
-	int n = 0;
+	struct tu_stems stems;
+	unsigned i;
 
-	assert_non_null(d);
-	while ((e = readdir(d))) {
-		size_t l = strlen(e->d_name);
-		char stem[256];
-		struct vfsim_profile *p;
+	tu_fixture_stems("devices", &stems);
+	for (i = 0; i < stems.n; i++) {
+		struct vfsim_profile *p = load_ok(stems.name[i]);
+		char file[80];
 
-		if (l < 6 || strcmp(e->d_name + l - 5, ".json"))
-			continue;
-		snprintf(stem, sizeof(stem), "%.*s", (int)(l - 5), e->d_name);
-		p = load_ok(stem);
-		assert_string_equal(vfsim_profile_name(p), stem);
-		assert_non_null(strstr(p->source, e->d_name));
+		snprintf(file, sizeof(file), "%s.json", stems.name[i]);
+		assert_string_equal(vfsim_profile_name(p), stems.name[i]);
+		assert_non_null(strstr(p->source, file));
 		vfsim_profile_free(p);
-		n++;
 	}
-	closedir(d);
-	assert_true(n >= 7);
+	assert_true(stems.n >= 7);
 }
 
 /* Values transcribed from the fixture files and the issue that defines them. */
@@ -274,26 +260,19 @@ static void test_bad_profiles(void **state)
  * PROFILE_* rule is exercised by the table or by a test below. */
 static void test_bad_table_complete(void **state)
 {
-	DIR *d = opendir(FIXTURES_DIR "/bad-profiles");
-	struct dirent *e;
-	size_t n = 0, i;
+	struct tu_stems stems;
+	size_t n, i;
 	int rule;
 
-	assert_non_null(d);
-	while ((e = readdir(d))) {
-		size_t l = strlen(e->d_name);
-
-		if (l < 6 || strcmp(e->d_name + l - 5, ".json"))
-			continue;
-		for (i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++)
-			if (strlen(bad_cases[i].file) == l - 5 && !strncmp(bad_cases[i].file, e->d_name, l - 5))
+	tu_fixture_stems("bad-profiles", &stems);
+	for (n = 0; n < stems.n; n++) {
+		for (i = 0; i < TU_ARRAY_SIZE(bad_cases); i++)
+			if (!strcmp(bad_cases[i].file, stems.name[n]))
 				break;
-		if (i == sizeof(bad_cases) / sizeof(bad_cases[0]))
-			fail_msg("%s is not in bad_cases", e->d_name);
-		n++;
+		if (i == TU_ARRAY_SIZE(bad_cases))
+			fail_msg("%s.json is not in bad_cases", stems.name[n]);
 	}
-	closedir(d);
-	assert_int_equal(n, sizeof(bad_cases) / sizeof(bad_cases[0]));
+	assert_int_equal(n, TU_ARRAY_SIZE(bad_cases));
 	assert_true(n >= 25);
 
 	for (rule = 1; rule < vfsim_rule_count(); rule++) {

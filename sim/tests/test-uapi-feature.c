@@ -25,10 +25,7 @@
 #include "uapi.h"
 #include "mig.h"
 #include "rules.h"
-
-#ifndef FIXTURES_DIR
-#define FIXTURES_DIR "fixtures"
-#endif
+#include "test-util.h"
 
 #define IDX(i) ((off_t)((uint64_t)(i) << 40))
 #define NOT_OPEN 0x7ffffff0
@@ -36,77 +33,10 @@
 #define SET VFIO_DEVICE_FEATURE_SET
 #define PROBE VFIO_DEVICE_FEATURE_PROBE
 
-/* ---- environment (as in test-uapi-device.c) ---------------------------------- */
-
-struct tdev {
-	struct vfsim_profile *prof;
-	struct vfsim_dev *dev;
-	int grp, fd;
-};
-
-struct env {
-	struct vfsim_host *host;
-	int ctr;
-	bool iommu;
-	unsigned n;
-	struct tdev d[3];
-};
-
-static void env_init(struct env *e)
-{
-	memset(e, 0, sizeof(*e));
-	assert_int_equal(vfsim_host_new(NULL, &e->host), 0);
-	e->ctr = vfsim_open(e->host, "/dev/vfio/vfio", O_RDWR);
-	assert_true(e->ctr >= 0);
-}
-
-static struct tdev *env_add(struct env *e, const char *profile, unsigned group, const char *bdf)
-{
-	struct tdev *t = &e->d[e->n++];
-	char path[512], err[256];
-
-	snprintf(path, sizeof(path), "%s/devices/%s.json", FIXTURES_DIR, profile);
-	assert_int_equal(vfsim_profile_load(path, &t->prof, err, sizeof(err)), 0);
-	assert_int_equal(vfsim_dev_new(t->prof, &t->dev), 0);
-	assert_int_equal(vfsim_host_add_device(e->host, t->dev, group, bdf), 0);
-	snprintf(path, sizeof(path), "/dev/vfio/%u", group);
-	t->grp = vfsim_open(e->host, path, O_RDWR);
-	assert_true(t->grp >= 0);
-	assert_int_equal(vfsim_ioctl(e->host, t->grp, VFIO_GROUP_SET_CONTAINER, &e->ctr), 0);
-	if (!e->iommu) {
-		assert_int_equal(vfsim_ioctl(e->host, e->ctr, VFIO_SET_IOMMU,
-					     (void *)(uintptr_t)VFIO_TYPE1v2_IOMMU), 0);
-		e->iommu = true;
-	}
-	t->fd = vfsim_ioctl(e->host, t->grp, VFIO_GROUP_GET_DEVICE_FD, (void *)bdf);
-	assert_true(t->fd >= 0);
-	return t;
-}
-
-static void env_fini(struct env *e)
-{
-	unsigned i;
-
-	vfsim_host_free(e->host);
-	for (i = 0; i < e->n; i++) {
-		vfsim_dev_free(e->d[i].dev);
-		vfsim_profile_free(e->d[i].prof);
-	}
-}
-
-static void assert_rejected(int rc, int err, int rule)
-{
-	int last_err = 0;
-
-	assert_int_equal(rc, err);
-	assert_int_equal(vfsim_last_rule(&last_err), rule);
-	assert_int_equal(last_err, err);
-}
-
 /* One DEVICE_FEATURE call: @payload (len bytes) follows the envelope and
  * is copied back. argsz is given separately so it can lie. */
-static int feat(struct env *e, struct tdev *t, uint32_t flags, uint32_t argsz, void *payload,
-		size_t len)
+static int feat(struct tu_vfio *e, struct tu_vdev *t, uint32_t flags, uint32_t argsz,
+		void *payload, size_t len)
 {
 	uint8_t buf[256];
 	struct vfio_device_feature hdr = { .argsz = argsz, .flags = flags };
@@ -123,7 +53,7 @@ static int feat(struct env *e, struct tdev *t, uint32_t flags, uint32_t argsz, v
 	return rc;
 }
 
-static int mig_set(struct env *e, struct tdev *t, uint32_t state,
+static int mig_set(struct tu_vfio *e, struct tu_vdev *t, uint32_t state,
 		   struct vfio_device_feature_mig_state *ret)
 {
 	struct vfio_device_feature_mig_state m = { .device_state = state, .data_fd = -7 };
@@ -134,7 +64,7 @@ static int mig_set(struct env *e, struct tdev *t, uint32_t state,
 	return rc;
 }
 
-static uint32_t mig_get(struct env *e, struct tdev *t)
+static uint32_t mig_get(struct tu_vfio *e, struct tu_vdev *t)
 {
 	struct vfio_device_feature_mig_state m = { .device_state = 99, .data_fd = -7 };
 
@@ -221,17 +151,16 @@ static void test_envelope_matrix(void **state)
 	for (i = 0; i < sizeof(env_cases) / sizeof(env_cases[0]); i++) {
 		const struct env_case *c = &env_cases[i];
 		uint8_t payload[64];
-		struct env e;
-		struct tdev *t;
+		struct tu_vfio e;
+		struct tu_vdev *t;
 		size_t k;
 		int rc;
 
-		env_init(&e);
-		t = env_add(&e, c->profile, 5, "0000:00:05.0");
+		t = tu_vfio_open(&e, c->profile, 5, "0000:00:05.0");
 		memset(payload, 0x5a, sizeof(payload));
 		rc = feat(&e, t, c->flags, c->argsz, payload, sizeof(payload));
 		if (c->rc) {
-			assert_rejected(rc, c->rc, c->rule);
+			tu_assert_rejected(rc, c->rc, c->rule);
 		} else {
 			assert_int_equal(rc, 0);
 			assert_int_equal(vfsim_last_rule(NULL), RULE_NONE);
@@ -239,7 +168,7 @@ static void test_envelope_matrix(void **state)
 		/* Refusals and PROBE write no payload. */
 		for (k = 0; k < sizeof(payload); k++)
 			assert_int_equal(payload[k], 0x5a);
-		env_fini(&e);
+		tu_vfio_close(&e);
 	}
 }
 
@@ -262,16 +191,15 @@ static void test_migration_flags(void **state)
 
 	for (i = 0; i < sizeof(migflags_cases) / sizeof(migflags_cases[0]); i++) {
 		struct vfio_device_feature_migration m = { .flags = 0 };
-		struct env e;
-		struct tdev *t;
+		struct tu_vfio e;
+		struct tu_vdev *t;
 
-		env_init(&e);
-		t = env_add(&e, migflags_cases[i].profile, 5, "0000:00:05.0");
+		t = tu_vfio_open(&e, migflags_cases[i].profile, 5, "0000:00:05.0");
 		assert_int_equal(feat(&e, t, GET | VFIO_DEVICE_FEATURE_MIGRATION, 16, &m,
 				      sizeof(m)), 0);
 		assert_true(m.flags == migflags_cases[i].flags);
 		assert_int_equal(mig_get(&e, t), VFIO_DEVICE_STATE_RUNNING);
-		env_fini(&e);
+		tu_vfio_close(&e);
 	}
 }
 
@@ -298,18 +226,17 @@ static void test_mig_set_refused(void **state)
 
 	for (i = 0; i < sizeof(migset_bad) / sizeof(migset_bad[0]); i++) {
 		struct vfio_device_feature_mig_state m;
-		struct env e;
-		struct tdev *t;
+		struct tu_vfio e;
+		struct tu_vdev *t;
 
-		env_init(&e);
-		t = env_add(&e, migset_bad[i].profile, 5, "0000:00:05.0");
-		assert_rejected(mig_set(&e, t, migset_bad[i].target, &m), -EINVAL,
-				migset_bad[i].rule);
+		t = tu_vfio_open(&e, migset_bad[i].profile, 5, "0000:00:05.0");
+		tu_assert_rejected(mig_set(&e, t, migset_bad[i].target, &m), -EINVAL,
+				   migset_bad[i].rule);
 		/* copied back: the requested state, data_fd -1; state unchanged */
 		assert_int_equal(m.device_state, migset_bad[i].target);
 		assert_int_equal(m.data_fd, -1);
 		assert_int_equal(mig_get(&e, t), VFIO_DEVICE_STATE_RUNNING);
-		env_fini(&e);
+		tu_vfio_close(&e);
 	}
 }
 
@@ -317,46 +244,45 @@ static void test_mig_set_refused(void **state)
 static void test_mig_fail_copyback_and_reset(void **state)
 {
 	struct vfio_device_feature_mig_state m;
-	struct env e;
-	struct tdev *t;
+	struct tu_vfio e;
+	struct tu_vdev *t;
 
-	env_init(&e);
-	t = env_add(&e, "mig-stopcopy", 5, "0000:00:05.0");
+	t = tu_vfio_open(&e, "mig-stopcopy", 5, "0000:00:05.0");
 	mig_inject_arc_failure(t->dev->mig, VFIO_DEVICE_STATE_RUNNING, VFIO_DEVICE_STATE_STOP,
 			       -EIO);
-	assert_rejected(mig_set(&e, t, VFIO_DEVICE_STATE_STOP_COPY, &m), -EIO, RULE_MIG_ARC_FAILED);
+	tu_assert_rejected(mig_set(&e, t, VFIO_DEVICE_STATE_STOP_COPY, &m), -EIO,
+			   RULE_MIG_ARC_FAILED);
 	assert_int_equal(m.device_state, VFIO_DEVICE_STATE_STOP_COPY);
 	assert_int_equal(m.data_fd, -1);
 	assert_int_equal(mig_get(&e, t), VFIO_DEVICE_STATE_ERROR);
-	assert_rejected(mig_set(&e, t, VFIO_DEVICE_STATE_RUNNING, &m), -EINVAL,
-			RULE_MIG_FROM_ERROR);
+	tu_assert_rejected(mig_set(&e, t, VFIO_DEVICE_STATE_RUNNING, &m), -EINVAL,
+			   RULE_MIG_FROM_ERROR);
 	assert_int_equal(vfsim_ioctl(e.host, t->fd, VFIO_DEVICE_RESET, NULL), 0);
 	assert_int_equal(mig_get(&e, t), VFIO_DEVICE_STATE_RUNNING);
-	env_fini(&e);
+	tu_vfio_close(&e);
 }
 
 /* mig_stopcopy_to_precopy (75) */
 static void test_mig_stopcopy_to_precopy(void **state)
 {
 	struct vfio_device_feature_mig_state m;
-	struct env e;
-	struct tdev *t;
+	struct tu_vfio e;
+	struct tu_vdev *t;
 
-	env_init(&e);
-	t = env_add(&e, "dmaengine", 5, "0000:00:05.0");
+	t = tu_vfio_open(&e, "dmaengine", 5, "0000:00:05.0");
 	assert_int_equal(mig_set(&e, t, VFIO_DEVICE_STATE_STOP_COPY, &m), 0);
 	assert_true(m.data_fd >= 0);
-	assert_rejected(mig_set(&e, t, VFIO_DEVICE_STATE_PRE_COPY, &m), -EINVAL,
-			RULE_MIG_ARC_BLOCKED);
-	assert_rejected(mig_set(&e, t, VFIO_DEVICE_STATE_PRE_COPY_P2P, &m), -EINVAL,
-			RULE_MIG_ARC_BLOCKED);
+	tu_assert_rejected(mig_set(&e, t, VFIO_DEVICE_STATE_PRE_COPY, &m), -EINVAL,
+			   RULE_MIG_ARC_BLOCKED);
+	tu_assert_rejected(mig_set(&e, t, VFIO_DEVICE_STATE_PRE_COPY_P2P, &m), -EINVAL,
+			   RULE_MIG_ARC_BLOCKED);
 	assert_int_equal(mig_get(&e, t), VFIO_DEVICE_STATE_STOP_COPY);
-	env_fini(&e);
+	tu_vfio_close(&e);
 }
 
 /* ---- the data fd --------------------------------------------------------------- */
 
-static int precopy_info(struct env *e, int fd, uint32_t argsz, struct vfio_precopy_info *ret)
+static int precopy_info(struct tu_vfio *e, int fd, uint32_t argsz, struct vfio_precopy_info *ret)
 {
 	struct vfio_precopy_info p = { .argsz = argsz };
 	int rc = vfsim_ioctl(e->host, fd, VFIO_MIG_GET_PRECOPY_INFO, &p);
@@ -367,7 +293,7 @@ static int precopy_info(struct env *e, int fd, uint32_t argsz, struct vfio_preco
 }
 
 /* Read the stream until read() returns 0, ENOMSG or an error. */
-static ssize_t drain(struct env *e, int fd, uint8_t *buf, size_t cap, size_t *len)
+static ssize_t drain(struct tu_vfio *e, int fd, uint8_t *buf, size_t cap, size_t *len)
 {
 	ssize_t r;
 
@@ -386,16 +312,15 @@ static void test_mig_precopy_fd(void **state)
 {
 	struct vfio_device_feature_mig_state m;
 	struct vfio_precopy_info pi;
-	struct env e;
-	struct tdev *t;
+	struct tu_vfio e;
+	struct tu_vdev *t;
 	size_t cap = 8 << 20, len = 0;
 	uint8_t *img = malloc(cap), b = 0;
 	struct pollfd p;
 	int fd, fl;
 
 	assert_non_null(img);
-	env_init(&e);
-	t = env_add(&e, "mig-precopy", 5, "0000:00:05.0");
+	t = tu_vfio_open(&e, "mig-precopy", 5, "0000:00:05.0");
 	assert_int_equal(mig_set(&e, t, VFIO_DEVICE_STATE_PRE_COPY, &m), 0);
 	fd = m.data_fd;
 	assert_true(fd >= 0);
@@ -405,18 +330,18 @@ static void test_mig_precopy_fd(void **state)
 	p = (struct pollfd){ .fd = fd, .events = POLLIN };
 	assert_int_equal(poll(&p, 1, 0), 1);
 
-	assert_rejected(precopy_info(&e, fd, 16, NULL), -EINVAL,
-			RULE_MIGFD_PRECOPY_ARGSZ);	/* 79 */
+	tu_assert_rejected(precopy_info(&e, fd, 16, NULL), -EINVAL,
+			   RULE_MIGFD_PRECOPY_ARGSZ);	/* 79 */
 	assert_int_equal(precopy_info(&e, fd, 24, &pi), 0);
 	assert_true(pi.initial_bytes > 0);
-	assert_rejected(vfsim_ioctl(e.host, fd, VFIO_DEVICE_GET_INFO, &pi), -ENOTTY,
-			RULE_MIGFD_IOCTL_UNKNOWN); /* 80 */
-	assert_rejected((int)vfsim_pread(e.host, fd, &b, 1, 0), -ESPIPE,
-			RULE_UAPI_RW_SPIPE);	/* 81 */
-	assert_rejected((int)vfsim_write(e.host, fd, &b, 1), -EBADF, RULE_UAPI_RW_ACCMODE);
+	tu_assert_rejected(vfsim_ioctl(e.host, fd, VFIO_DEVICE_GET_INFO, &pi), -ENOTTY,
+			   RULE_MIGFD_IOCTL_UNKNOWN); /* 80 */
+	tu_assert_rejected((int)vfsim_pread(e.host, fd, &b, 1, 0), -ESPIPE,
+			   RULE_UAPI_RW_SPIPE);	/* 81 */
+	tu_assert_rejected((int)vfsim_write(e.host, fd, &b, 1), -EBADF, RULE_UAPI_RW_ACCMODE);
 
 	/* PRE_COPY: read the initial data up to the temporary end. */
-	assert_rejected((int)drain(&e, fd, img, cap, &len), -ENOMSG, RULE_MIG_PRECOPY_NO_DATA);
+	tu_assert_rejected((int)drain(&e, fd, img, cap, &len), -ENOMSG, RULE_MIG_PRECOPY_NO_DATA);
 	assert_true(len > 0);
 	assert_int_equal(precopy_info(&e, fd, 24, &pi), 0);
 	assert_true(pi.initial_bytes == 0);
@@ -425,68 +350,67 @@ static void test_mig_precopy_fd(void **state)
 	assert_int_equal(mig_set(&e, t, VFIO_DEVICE_STATE_STOP_COPY, &m), 0);
 	assert_int_equal(m.data_fd, -1);
 	/* mig_precopy_info_state (78) */
-	assert_rejected(precopy_info(&e, fd, 24, NULL), -EINVAL, RULE_MIG_PRECOPY_STATE);
+	tu_assert_rejected(precopy_info(&e, fd, 24, NULL), -EINVAL, RULE_MIG_PRECOPY_STATE);
 	assert_int_equal(drain(&e, fd, img, cap, &len), 0);
 	assert_int_equal(drain(&e, fd, img, cap, &len), 0);	/* the end is permanent */
 
 	/* mig_session_closed (82) */
 	assert_int_equal(mig_set(&e, t, VFIO_DEVICE_STATE_STOP, &m), 0);
 	assert_int_equal(m.data_fd, -1);
-	assert_rejected((int)vfsim_read(e.host, fd, img, 16), -ENODEV, RULE_MIG_SESSION_CLOSED);
+	tu_assert_rejected((int)vfsim_read(e.host, fd, img, 16), -ENODEV, RULE_MIG_SESSION_CLOSED);
 	assert_int_equal(vfsim_close(e.host, fd), 0);
 	free(img);
-	env_fini(&e);
+	tu_vfio_close(&e);
 }
 
 /* mig_reset_to_running (86) and the close of the device fd: old fds ENODEV */
 static void test_mig_reset_and_close(void **state)
 {
 	struct vfio_device_feature_mig_state m;
-	struct env e;
-	struct tdev *t;
+	struct tu_vfio e;
+	struct tu_vdev *t;
 	uint8_t b[16];
 	int fd;
 
-	env_init(&e);
-	t = env_add(&e, "mig-p2p", 5, "0000:00:05.0");
+	t = tu_vfio_open(&e, "mig-p2p", 5, "0000:00:05.0");
 	assert_int_equal(mig_set(&e, t, VFIO_DEVICE_STATE_STOP_COPY, &m), 0);
 	fd = m.data_fd;
 	assert_true(fd >= 0);
 	assert_int_equal(vfsim_ioctl(e.host, t->fd, VFIO_DEVICE_RESET, NULL), 0);
 	assert_int_equal(mig_get(&e, t), VFIO_DEVICE_STATE_RUNNING);
-	assert_rejected((int)vfsim_read(e.host, fd, b, sizeof(b)), -ENODEV,
-			RULE_MIG_SESSION_CLOSED);
+	tu_assert_rejected((int)vfsim_read(e.host, fd, b, sizeof(b)), -ENODEV,
+			   RULE_MIG_SESSION_CLOSED);
 
 	assert_int_equal(mig_set(&e, t, VFIO_DEVICE_STATE_RESUMING, &m), 0);
 	fd = m.data_fd;
 	assert_true(fd >= 0);
-	assert_rejected((int)vfsim_read(e.host, fd, b, sizeof(b)), -EBADF, RULE_UAPI_RW_ACCMODE);
-	assert_rejected(precopy_info(&e, fd, 24, NULL), -ENOTTY, RULE_MIGFD_IOCTL_UNKNOWN);
+	tu_assert_rejected((int)vfsim_read(e.host, fd, b, sizeof(b)), -EBADF, RULE_UAPI_RW_ACCMODE);
+	tu_assert_rejected(precopy_info(&e, fd, 24, NULL), -ENOTTY, RULE_MIGFD_IOCTL_UNKNOWN);
 	assert_int_equal(vfsim_close(e.host, t->fd), 0);	/* last device close */
 	memset(b, 0, sizeof(b));
-	assert_rejected((int)vfsim_write(e.host, fd, b, sizeof(b)), -ENODEV,
-			RULE_MIG_SESSION_CLOSED);
+	tu_assert_rejected((int)vfsim_write(e.host, fd, b, sizeof(b)), -ENODEV,
+			   RULE_MIG_SESSION_CLOSED);
 	t->fd = vfsim_ioctl(e.host, t->grp, VFIO_GROUP_GET_DEVICE_FD, (void *)"0000:00:05.0");
 	assert_true(t->fd >= 0);
 	assert_int_equal(mig_get(&e, t), VFIO_DEVICE_STATE_RUNNING);
-	env_fini(&e);
+	tu_vfio_close(&e);
 }
 
 /* mig_data_size (87) */
 static void test_mig_data_size(void **state)
 {
 	struct vfio_device_feature_mig_data_size ds = { .stop_copy_length = 0 };
-	struct env e;
-	struct tdev *t;
+	struct tu_vfio e;
+	struct tu_vdev *t;
 
-	env_init(&e);
-	t = env_add(&e, "mig-stopcopy", 5, "0000:00:05.0");
+	t = tu_vfio_open(&e, "mig-stopcopy", 5, "0000:00:05.0");
 	assert_int_equal(feat(&e, t, GET | VFIO_DEVICE_FEATURE_MIG_DATA_SIZE, 16, &ds, sizeof(ds)),
 			 0);
 	assert_true(ds.stop_copy_length > 0);
-	assert_rejected(feat(&e, t, SET | VFIO_DEVICE_FEATURE_MIG_DATA_SIZE, 16, &ds, sizeof(ds)),
-			-EINVAL, RULE_FEAT_OP_UNSUPPORTED);
-	env_fini(&e);
+	tu_assert_rejected(feat(&e, t, SET | VFIO_DEVICE_FEATURE_MIG_DATA_SIZE, 16, &ds,
+				sizeof(ds)),
+			   -EINVAL, RULE_FEAT_OP_UNSUPPORTED);
+	tu_vfio_close(&e);
 }
 
 /* Save from A with read(), resume into B with write(), compare; then the
@@ -494,8 +418,8 @@ static void test_mig_data_size(void **state)
 static void test_mig_round_trip(void **state)
 {
 	struct vfio_device_feature_mig_state m;
-	struct env e;
-	struct tdev *a, *b, *c;
+	struct tu_vfio e;
+	struct tu_vdev *a, *b, *c;
 	size_t cap = 8 << 20, len = 0, off;
 	uint8_t *img = malloc(cap);
 	char diff[256];
@@ -505,10 +429,9 @@ static void test_mig_round_trip(void **state)
 	ssize_t r;
 
 	assert_non_null(img);
-	env_init(&e);
-	a = env_add(&e, "dmaengine", 1, "0000:00:01.0");
-	b = env_add(&e, "dmaengine", 2, "0000:00:02.0");
-	c = env_add(&e, "dmaengine", 3, "0000:00:03.0");
+	a = tu_vfio_open(&e, "dmaengine", 1, "0000:00:01.0");
+	b = tu_vfio_add(&e, "dmaengine", 2, "0000:00:02.0");
+	c = tu_vfio_add(&e, "dmaengine", 3, "0000:00:03.0");
 	for (off = 0; off < sizeof(pattern); off++)
 		pattern[off] = (uint8_t)(off * 7 + 1);
 	assert_int_equal(vfsim_pwrite(e.host, a->fd, pattern, sizeof(pattern), IDX(2) + 0x3000),
@@ -550,28 +473,29 @@ static void test_mig_round_trip(void **state)
 	assert_int_equal(mig_set(&e, c, VFIO_DEVICE_STATE_RESUMING, &m), 0);
 	fc = m.data_fd;
 	assert_int_equal(vfsim_write(e.host, fc, img, len / 2), (ssize_t)(len / 2));
-	assert_rejected(mig_set(&e, c, VFIO_DEVICE_STATE_STOP, &m), -EINVAL, RULE_MIG_STREAM_SHORT);
+	tu_assert_rejected(mig_set(&e, c, VFIO_DEVICE_STATE_STOP, &m), -EINVAL,
+			   RULE_MIG_STREAM_SHORT);
 	assert_int_equal(m.device_state, VFIO_DEVICE_STATE_STOP);
 	assert_int_equal(m.data_fd, -1);
 	assert_int_equal(mig_get(&e, c), VFIO_DEVICE_STATE_RESUMING);
 	/* mig_resume_oversize (85): the rest, then one byte too many */
 	assert_int_equal(vfsim_write(e.host, fc, img + len / 2, len - len / 2),
 			 (ssize_t)(len - len / 2));
-	assert_rejected((int)vfsim_write(e.host, fc, img, 1), -ENOMEM, RULE_MIG_RESUME_OVERSIZE);
+	tu_assert_rejected((int)vfsim_write(e.host, fc, img, 1), -ENOMEM, RULE_MIG_RESUME_OVERSIZE);
 	assert_int_equal(vfsim_ioctl(e.host, c->fd, VFIO_DEVICE_RESET, NULL), 0);
 
 	/* mig_resume_bad_header (84): wrong magic */
 	assert_int_equal(mig_set(&e, c, VFIO_DEVICE_STATE_RESUMING, &m), 0);
 	fc = m.data_fd;
 	img[0] ^= 0xff;
-	assert_rejected((int)vfsim_write(e.host, fc, img, len), -EFAULT, RULE_MIG_STREAM_MAGIC);
+	tu_assert_rejected((int)vfsim_write(e.host, fc, img, len), -EFAULT, RULE_MIG_STREAM_MAGIC);
 	free(img);
-	env_fini(&e);
+	tu_vfio_close(&e);
 }
 
 /* ---- DMA logging (88-93) --------------------------------------------------------- */
 
-static int log_start(struct env *e, struct tdev *t, uint64_t page_size, uint32_t n,
+static int log_start(struct tu_vfio *e, struct tu_vdev *t, uint64_t page_size, uint32_t n,
 		     struct vfio_device_feature_dma_logging_range *ranges)
 {
 	struct vfio_device_feature_dma_logging_control ctl = {
@@ -582,7 +506,7 @@ static int log_start(struct env *e, struct tdev *t, uint64_t page_size, uint32_t
 		    sizeof(ctl));
 }
 
-static int log_report(struct env *e, struct tdev *t, uint64_t iova, uint64_t length,
+static int log_report(struct tu_vfio *e, struct tu_vdev *t, uint64_t iova, uint64_t length,
 		      uint64_t page_size,
 		      uint64_t *bitmap)
 {
@@ -598,8 +522,8 @@ static int log_report(struct env *e, struct tdev *t, uint64_t iova, uint64_t len
 static void test_dma_logging(void **state)
 {
 	static struct vfio_device_feature_dma_logging_range ranges[257];
-	struct env e;
-	struct tdev *t;
+	struct tu_vfio e;
+	struct tu_vdev *t;
 	uint64_t bitmap[4] = { 0 };
 	unsigned i;
 
@@ -607,36 +531,35 @@ static void test_dma_logging(void **state)
 		ranges[i] = (struct vfio_device_feature_dma_logging_range){
 			.iova = (uint64_t)i << 20, .length = 4096,
 		};
-	env_init(&e);
-	t = env_add(&e, "dmaengine", 5, "0000:00:05.0");
-	assert_rejected(log_start(&e, t, 4096, 0, ranges), -EINVAL,
-			RULE_DMALOG_NO_RANGES);		/* 88 */
-	assert_rejected(log_start(&e, t, 4096, 257, ranges), -E2BIG,
-			RULE_DMALOG_TOO_MANY_RANGES);	/* 89 */
+	t = tu_vfio_open(&e, "dmaengine", 5, "0000:00:05.0");
+	tu_assert_rejected(log_start(&e, t, 4096, 0, ranges), -EINVAL,
+			   RULE_DMALOG_NO_RANGES);		/* 88 */
+	tu_assert_rejected(log_start(&e, t, 4096, 257, ranges), -E2BIG,
+			   RULE_DMALOG_TOO_MANY_RANGES);	/* 89 */
 	ranges[1] = (struct vfio_device_feature_dma_logging_range){ .iova = 0, .length = 8192 };
-	assert_rejected(log_start(&e, t, 4096, 2, ranges), -EINVAL,
-			RULE_DMALOG_RANGE_OVERLAP);	/* 90 */
+	tu_assert_rejected(log_start(&e, t, 4096, 2, ranges), -EINVAL,
+			   RULE_DMALOG_RANGE_OVERLAP);	/* 90 */
 	ranges[1] = (struct vfio_device_feature_dma_logging_range){ .iova = 0x100800,
 			.length = 4096 };
-	assert_rejected(log_start(&e, t, 4096, 2, ranges), -EINVAL,
-			RULE_DMALOG_RANGE_ALIGN);		/* 91 */
+	tu_assert_rejected(log_start(&e, t, 4096, 2, ranges), -EINVAL,
+			   RULE_DMALOG_RANGE_ALIGN);		/* 91 */
 	ranges[1] = (struct vfio_device_feature_dma_logging_range){ .iova = 1 << 20,
 			.length = 4096 };
 	assert_int_equal(log_start(&e, t, 4096, 2, ranges), 0);
-	assert_rejected(log_report(&e, t, 0, 4096, 2048, bitmap), -EINVAL,
-			RULE_DMALOG_REPORT_PAGE_SIZE);	/* 92 */
-	assert_rejected(log_report(&e, t, 0, 4096, 12288, bitmap), -EINVAL,
-			RULE_DMALOG_REPORT_PAGE_SIZE);
-	assert_rejected(log_report(&e, t, ~0ull - 4095, 8192, 4096, bitmap), -EOVERFLOW,
-			RULE_DMALOG_REPORT_OVERFLOW);	/* 93 */
+	tu_assert_rejected(log_report(&e, t, 0, 4096, 2048, bitmap), -EINVAL,
+			   RULE_DMALOG_REPORT_PAGE_SIZE);	/* 92 */
+	tu_assert_rejected(log_report(&e, t, 0, 4096, 12288, bitmap), -EINVAL,
+			   RULE_DMALOG_REPORT_PAGE_SIZE);
+	tu_assert_rejected(log_report(&e, t, ~0ull - 4095, 8192, 4096, bitmap), -EOVERFLOW,
+			   RULE_DMALOG_REPORT_OVERFLOW);	/* 93 */
 	assert_int_equal(log_report(&e, t, 0, 4096, 4096, bitmap), 0);
 	assert_int_equal(feat(&e, t, SET | VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP, 8, NULL, 0), 0);
-	env_fini(&e);
+	tu_vfio_close(&e);
 }
 
 /* ---- low power ------------------------------------------------------------------ */
 
-static int lp_wakeup(struct env *e, struct tdev *t, int32_t fd)
+static int lp_wakeup(struct tu_vfio *e, struct tu_vdev *t, int32_t fd)
 {
 	struct vfio_device_low_power_entry_with_wakeup w = { .wakeup_eventfd = fd, .reserved = 0 };
 
@@ -645,25 +568,25 @@ static int lp_wakeup(struct env *e, struct tdev *t, int32_t fd)
 
 static void test_low_power(void **state)
 {
-	struct env e;
-	struct tdev *t;
+	struct tu_vfio e;
+	struct tu_vdev *t;
 	int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), p[2];
 	struct vfio_device_info info = { .argsz = sizeof(info) };
 	uint64_t v = 0;
 
 	assert_int_equal(pipe(p), 0);
-	env_init(&e);
-	t = env_add(&e, "dmaengine", 5, "0000:00:05.0");
+	t = tu_vfio_open(&e, "dmaengine", 5, "0000:00:05.0");
 	assert_int_equal(feat(&e, t, SET | VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY, 8, NULL, 0), 0);
-	assert_rejected(feat(&e, t, SET | VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY, 8, NULL, 0), -EINVAL,
-			RULE_FEAT_LOW_POWER_ENGAGED);
-	assert_rejected(lp_wakeup(&e, t, efd), -EINVAL, RULE_FEAT_LOW_POWER_ENGAGED);
+	tu_assert_rejected(feat(&e, t, SET | VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY, 8, NULL, 0),
+			   -EINVAL,
+			   RULE_FEAT_LOW_POWER_ENGAGED);
+	tu_assert_rejected(lp_wakeup(&e, t, efd), -EINVAL, RULE_FEAT_LOW_POWER_ENGAGED);
 	assert_int_equal(feat(&e, t, SET | VFIO_DEVICE_FEATURE_LOW_POWER_EXIT, 8, NULL, 0), 0);
 	assert_int_equal(feat(&e, t, SET | VFIO_DEVICE_FEATURE_LOW_POWER_EXIT, 8, NULL, 0), 0);
 
-	assert_rejected(lp_wakeup(&e, t, -1), -EINVAL, RULE_FEAT_WAKEUP_FD_NEG);
-	assert_rejected(lp_wakeup(&e, t, NOT_OPEN), -EBADF, RULE_FEAT_WAKEUP_FD_BAD);
-	assert_rejected(lp_wakeup(&e, t, p[0]), -EINVAL, RULE_FEAT_WAKEUP_NOT_EVENTFD);
+	tu_assert_rejected(lp_wakeup(&e, t, -1), -EINVAL, RULE_FEAT_WAKEUP_FD_NEG);
+	tu_assert_rejected(lp_wakeup(&e, t, NOT_OPEN), -EBADF, RULE_FEAT_WAKEUP_FD_BAD);
+	tu_assert_rejected(lp_wakeup(&e, t, p[0]), -EINVAL, RULE_FEAT_WAKEUP_NOT_EVENTFD);
 	assert_int_equal(lp_wakeup(&e, t, efd), 0);
 	assert_int_equal(read(efd, &v, sizeof(v)), -1);	/* not signalled yet */
 	/* Any device ioctl runtime-resumes the device: the wakeup fires and
@@ -675,7 +598,7 @@ static void test_low_power(void **state)
 	close(p[0]);
 	close(p[1]);
 	close(efd);
-	env_fini(&e);
+	tu_vfio_close(&e);
 }
 
 int main(void)

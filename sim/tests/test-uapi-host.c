@@ -1,14 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * uapi-host.c: the container, group and device-fd ordering rules of
- * kernel-uapi.md §1.1 (conformance items 1-20) as a table of {setup steps,
- * call, expected result, expected rule}, then the object lifetimes (a device
- * fd holds its group, the container outlives its fd while a group holds it,
- * the last group out drops the IOMMU and its mappings), the file-API routing
- * by fd kind, host setup limits, and fd bookkeeping: no descriptor leaks
- * across open/close and vfsim_host_free.
+ * kernel-uapi.md §1.1 (conformance items 1-19) as a table of {setup steps,
+ * call, expected result, expected rule}, opening by path, FD_CLOEXEC, the
+ * file-API routing by fd kind and the host setup limits. Object lifetimes
+ * and fd bookkeeping are in test-uapi-lifetime.c.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -26,151 +23,10 @@
 
 #include "uapi.h"
 #include "rules.h"
+#include "test-util.h"
+#include "uapi-host-fixture.h"
 
-#ifndef FIXTURES_DIR
-#define FIXTURES_DIR "fixtures"
-#endif
-
-#define BDF "0000:00:04.0"
-#define GROUP 12
 #define UUID "bd8d9d2b-5a5f-4f5a-a211-f591514ba1f3"
-
-static struct vfsim_dev *dev_new(void)
-{
-	char err[512];
-	struct vfsim_profile *p = NULL;
-	struct vfsim_dev *dev = NULL;
-
-	if (vfsim_profile_load(FIXTURES_DIR "/devices/minimal.json", &p, err, sizeof(err)) < 0)
-		fail_msg("%s", err);
-	assert_int_equal(vfsim_dev_new(p, &dev), 0);
-	vfsim_profile_free(p);
-	return dev;
-}
-
-/* ---- the fixture: one host, one device in group 12 --------------------- */
-
-struct fx {
-	struct vfsim_host *h;
-	struct vfsim_dev *dev;
-	int ctr, grp, devfd, efd;
-};
-
-static int fx_setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-
-	assert_non_null(f);
-	f->dev = dev_new();
-	assert_int_equal(vfsim_host_new(NULL, &f->h), 0);
-	assert_int_equal(vfsim_host_add_device(f->h, f->dev, GROUP, BDF), 0);
-	f->ctr = f->grp = f->devfd = f->efd = -1;
-	*state = f;
-	return 0;
-}
-
-static int fx_teardown(void **state)
-{
-	struct fx *f = *state;
-
-	vfsim_host_free(f->h);
-	assert_null(f->dev->dma);
-	vfsim_dev_free(f->dev);
-	if (f->efd >= 0)
-		close(f->efd);
-	free(f);
-	return 0;
-}
-
-static void *val(unsigned long v)
-{
-	return (void *)(uintptr_t)v;
-}
-
-static int open_ctr(struct fx *f)
-{
-	int fd = vfsim_open(f->h, "/dev/vfio/vfio", O_RDWR);
-
-	assert_true(fd >= 0);
-	return fd;
-}
-
-static int open_grp(struct fx *f)
-{
-	int fd = vfsim_open(f->h, "/dev/vfio/12", O_RDWR);
-
-	assert_true(fd >= 0);
-	return fd;
-}
-
-static void set_ctr_ok(struct fx *f, int grp, int ctr)
-{
-	assert_int_equal(vfsim_ioctl(f->h, grp, VFIO_GROUP_SET_CONTAINER, &ctr), 0);
-}
-
-static void set_iommu_ok(struct fx *f, int ctr, unsigned long type)
-{
-	assert_int_equal(vfsim_ioctl(f->h, ctr, VFIO_SET_IOMMU, val(type)), 0);
-}
-
-static int get_dev_ok(struct fx *f, int grp)
-{
-	int fd = vfsim_ioctl(f->h, grp, VFIO_GROUP_GET_DEVICE_FD, (void *)BDF);
-
-	assert_true(fd >= 0);
-	return fd;
-}
-
-static uint32_t status_flags(struct fx *f, int grp)
-{
-	struct vfio_group_status st = { .argsz = sizeof(st) };
-
-	assert_int_equal(vfsim_ioctl(f->h, grp, VFIO_GROUP_GET_STATUS, &st), 0);
-	return st.flags;
-}
-
-/* DMA_AVAIL from the container's IOMMU GET_INFO chain (kernel-uapi.md §1.6). */
-static uint32_t dma_avail_of(struct fx *f, int ctr)
-{
-	union {
-		struct vfio_iommu_type1_info info;
-		uint8_t b[512];
-	} u;
-	uint32_t off, avail;
-	int hops;
-
-	memset(&u, 0, sizeof(u));
-	u.info.argsz = sizeof(u);
-	assert_int_equal(vfsim_ioctl(f->h, ctr, VFIO_IOMMU_GET_INFO, &u), 0);
-	assert_true(u.info.flags & VFIO_IOMMU_INFO_CAPS);
-	for (off = u.info.cap_offset, hops = 0; off && hops < 8; hops++) {
-		struct vfio_info_cap_header h;
-
-		assert_true(off + 12 <= sizeof(u));
-		memcpy(&h, u.b + off, sizeof(h));
-		if (h.id == VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL) {
-			memcpy(&avail, u.b + off + 8, 4);
-			return avail;
-		}
-		off = h.next;
-	}
-	fail_msg("no DMA_AVAIL cap");
-	return 0;
-}
-
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	assert_non_null(d);
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
 
 /* ---- items 1-18 as a table ---------------------------------------------- */
 
@@ -343,17 +199,17 @@ static void run_host_case(const struct host_case *c)
 	f = state;
 	for (i = 0; i < 6 && c->setup[i] != S_END; i++) {
 		switch (c->setup[i]) {
-		case S_CTR: f->ctr = open_ctr(f); break;
-		case S_GRP: f->grp = open_grp(f); break;
-		case S_SETCTR: set_ctr_ok(f, f->grp, f->ctr); break;
-		case S_IOMMU: set_iommu_ok(f, f->ctr, VFIO_TYPE1v2_IOMMU); break;
-		case S_DEVFD: f->devfd = get_dev_ok(f, f->grp); break;
+		case S_CTR: f->ctr = tu_open_container(f->h); break;
+		case S_GRP: f->grp = tu_open_group(f->h, GROUP); break;
+		case S_SETCTR: tu_set_container_ok(f->h, f->grp, f->ctr); break;
+		case S_IOMMU: tu_set_iommu_ok(f->h, f->ctr, VFIO_TYPE1v2_IOMMU); break;
+		case S_DEVFD: f->devfd = tu_get_device_ok(f->h, f->grp, BDF); break;
 		case S_END: break;
 		}
 	}
 	target = c->target == T_CTR ? f->ctr : f->grp;
 	switch (c->arg) {
-	case A_VAL: arg = val(c->v); break;
+	case A_VAL: arg = tu_val(c->v); break;
 	case A_MAP: arg = &map; break;
 	case A_STATUS:
 		memset(&st, 0x5a, sizeof(st));
@@ -408,11 +264,8 @@ static void test_v1_container_device_fd(void **state)
 {
 	struct fx *f = *state;
 
-	f->ctr = open_ctr(f);
-	f->grp = open_grp(f);
-	set_ctr_ok(f, f->grp, f->ctr);
-	set_iommu_ok(f, f->ctr, VFIO_TYPE1_IOMMU);
-	f->devfd = get_dev_ok(f, f->grp);
+	fx_attach(f, VFIO_TYPE1_IOMMU);
+	f->devfd = tu_get_device_ok(f->h, f->grp, BDF);
 	assert_non_null(f->dev->dma);
 }
 
@@ -460,17 +313,17 @@ static void test_group_open_exclusive(void **state)
 	struct fx *f = *state;
 	int c2;
 
-	f->grp = open_grp(f);
+	f->grp = tu_open_group(f->h, GROUP);
 	assert_int_equal(vfsim_open(f->h, "/dev/vfio/12", O_RDWR), -EBUSY);
 	assert_int_equal(vfsim_last_rule(NULL), RULE_UAPI_OPEN_GROUP_BUSY);
 	/* containers are not exclusive */
-	f->ctr = open_ctr(f);
-	c2 = open_ctr(f);
+	f->ctr = tu_open_container(f->h);
+	c2 = tu_open_container(f->h);
 	assert_int_not_equal(c2, f->ctr);
 	assert_int_equal(vfsim_close(f->h, c2), 0);
 	/* closing the group makes it openable again */
 	assert_int_equal(vfsim_close(f->h, f->grp), 0);
-	f->grp = open_grp(f);
+	f->grp = tu_open_group(f->h, GROUP);
 }
 
 /* ---- item 19 and FD_CLOEXEC ---------------------------------------------- */
@@ -485,162 +338,12 @@ static void test_cloexec(void **state)
 	assert_true(f->ctr >= 0 && c2 >= 0);
 	assert_int_equal(fcntl(f->ctr, F_GETFD) & FD_CLOEXEC, 0);
 	assert_int_equal(fcntl(c2, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
-	f->grp = open_grp(f);
-	set_ctr_ok(f, f->grp, f->ctr);
-	set_iommu_ok(f, f->ctr, VFIO_TYPE1v2_IOMMU);
-	f->devfd = get_dev_ok(f, f->grp);
+	f->grp = tu_open_group(f->h, GROUP);
+	tu_set_container_ok(f->h, f->grp, f->ctr);
+	tu_set_iommu_ok(f->h, f->ctr, VFIO_TYPE1v2_IOMMU);
+	f->devfd = tu_get_device_ok(f->h, f->grp, BDF);
 	assert_int_equal(fcntl(f->devfd, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
 	assert_int_equal(vfsim_close(f->h, c2), 0);
-}
-
-/* ---- item 20 and the IOMMU's lifetime ------------------------------------ */
-
-static void map_page(struct fx *f, uint64_t iova, void *mem)
-{
-	struct vfio_iommu_type1_dma_map map = {
-		.argsz = sizeof(map), .flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
-		.vaddr = (uintptr_t)mem, .iova = iova, .size = 4096,
-	};
-
-	assert_int_equal(vfsim_ioctl(f->h, f->ctr, VFIO_IOMMU_MAP_DMA, &map), 0);
-}
-
-static void test_teardown_drops_maps(void **state)
-{
-	struct fx *f = *state;
-	struct vfio_iommu_type1_dma_unmap um = {
-		.argsz = sizeof(um), .flags = VFIO_DMA_UNMAP_FLAG_ALL,
-	};
-	void *mem = aligned_alloc(4096, 2 * 4096);
-
-	assert_non_null(mem);
-	f->ctr = open_ctr(f);
-	f->grp = open_grp(f);
-	set_ctr_ok(f, f->grp, f->ctr);
-	set_iommu_ok(f, f->ctr, VFIO_TYPE1v2_IOMMU);
-	assert_non_null(f->dev->dma);
-	map_page(f, 0x100000, mem);
-	map_page(f, 0x200000, (uint8_t *)mem + 4096);
-	assert_int_equal(dma_avail_of(f, f->ctr), 65533);
-
-	/* the last group out: back to EMPTY, no driver */
-	assert_int_equal(vfsim_ioctl(f->h, f->grp, VFIO_GROUP_UNSET_CONTAINER, NULL), 0);
-	assert_null(f->dev->dma);
-	assert_int_equal(status_flags(f, f->grp), VFIO_GROUP_FLAGS_VIABLE);
-	assert_int_equal(vfsim_ioctl(f->h, f->ctr, VFIO_IOMMU_GET_INFO, NULL), -EINVAL);
-	assert_int_equal(vfsim_last_rule(NULL), RULE_UAPI_CTR_NO_DRIVER);
-
-	set_ctr_ok(f, f->grp, f->ctr);
-	set_iommu_ok(f, f->ctr, VFIO_TYPE1v2_IOMMU);
-	assert_int_equal(dma_avail_of(f, f->ctr), 65535);
-	/* the old mappings are gone: the same IOVA maps again, unmap-all finds one */
-	map_page(f, 0x100000, mem);
-	assert_int_equal(vfsim_ioctl(f->h, f->ctr, VFIO_IOMMU_UNMAP_DMA, &um), 0);
-	assert_int_equal(um.size, 4096);
-	free(mem);
-}
-
-/* Closing the group fd with a device fd open: the device fd holds the group,
- * the attachment and the IOMMU stay until the last device fd closes. */
-static void test_group_close_with_open_device(void **state)
-{
-	struct fx *f = *state;
-	struct ufd *u;
-	int d2;
-
-	f->ctr = open_ctr(f);
-	f->grp = open_grp(f);
-	set_ctr_ok(f, f->grp, f->ctr);
-	set_iommu_ok(f, f->ctr, VFIO_TYPE1v2_IOMMU);
-	f->devfd = get_dev_ok(f, f->grp);
-	d2 = get_dev_ok(f, f->grp);
-	u = uapi_fd_lookup(f->h, f->devfd);
-	assert_non_null(u);
-	assert_int_equal(u->device->open_count, 2);
-	assert_int_equal(u->device->group->container_users, 3);
-
-	assert_int_equal(vfsim_close(f->h, f->grp), 0);
-	f->grp = -1;
-	assert_int_equal(fcntl(u->fd, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
-	assert_int_equal(vfsim_open(f->h, "/dev/vfio/12", O_RDWR), -EBUSY);
-	assert_non_null(f->dev->dma);
-	assert_int_equal(dma_avail_of(f, f->ctr), 65535);
-
-	assert_int_equal(vfsim_close(f->h, d2), 0);
-	assert_int_equal(u->device->open_count, 1);
-	assert_non_null(f->dev->dma);
-	assert_int_equal(vfsim_open(f->h, "/dev/vfio/12", O_RDWR), -EBUSY);
-
-	assert_int_equal(vfsim_close(f->h, f->devfd), 0);
-	f->devfd = -1;
-	assert_null(f->dev->dma);
-	assert_int_equal(vfsim_ioctl(f->h, f->ctr, VFIO_IOMMU_GET_INFO, NULL), -EINVAL);
-	f->grp = open_grp(f);
-	assert_int_equal(status_flags(f, f->grp), VFIO_GROUP_FLAGS_VIABLE);
-}
-
-/* The container object outlives its fd while a group holds it. */
-static void test_container_close_keeps_attachment(void **state)
-{
-	struct fx *f = *state;
-
-	f->ctr = open_ctr(f);
-	f->grp = open_grp(f);
-	set_ctr_ok(f, f->grp, f->ctr);
-	set_iommu_ok(f, f->ctr, VFIO_TYPE1v2_IOMMU);
-	assert_int_equal(vfsim_close(f->h, f->ctr), 0);
-	assert_int_equal(vfsim_ioctl(f->h, f->ctr, VFIO_GET_API_VERSION, NULL), -EBADF);
-	assert_int_equal(vfsim_last_rule(NULL), RULE_UAPI_FD_BAD);
-	f->ctr = -1;
-	assert_int_equal(status_flags(f, f->grp),
-			 VFIO_GROUP_FLAGS_VIABLE | VFIO_GROUP_FLAGS_CONTAINER_SET);
-	f->devfd = get_dev_ok(f, f->grp);
-	assert_non_null(f->dev->dma);
-	assert_int_equal(vfsim_close(f->h, f->devfd), 0);
-	f->devfd = -1;
-	/* the last reference: detaching frees the container (valgrind sees it) */
-	assert_int_equal(vfsim_ioctl(f->h, f->grp, VFIO_GROUP_UNSET_CONTAINER, NULL), 0);
-	assert_null(f->dev->dma);
-}
-
-/* Two groups in one container: the IOMMU lives until the last one leaves,
- * and a group joining after SET_IOMMU gets it too. */
-static void test_two_groups_one_container(void **state)
-{
-	struct fx *f = *state;
-	struct vfsim_dev *dev2 = dev_new();
-	void *mem = aligned_alloc(4096, 4096);
-	int g2, r;
-
-	assert_non_null(mem);
-	assert_int_equal(vfsim_host_add_device(f->h, dev2, 13, "0000:00:05.0"), 0);
-	f->ctr = open_ctr(f);
-	f->grp = open_grp(f);
-	g2 = vfsim_open(f->h, "/dev/vfio/13", O_RDWR);
-	assert_true(g2 >= 0);
-	set_ctr_ok(f, f->grp, f->ctr);
-	set_iommu_ok(f, f->ctr, VFIO_TYPE1v2_IOMMU);
-	assert_null(dev2->dma);
-	set_ctr_ok(f, g2, f->ctr);
-	assert_non_null(dev2->dma);
-	assert_ptr_equal(dev2->dma, f->dev->dma);
-	map_page(f, 0x100000, mem);
-	/* a device of the other group is not found through this group */
-	r = vfsim_ioctl(f->h, f->grp, VFIO_GROUP_GET_DEVICE_FD, (void *)"0000:00:05.0");
-	assert_int_equal(r, -ENODEV);
-
-	assert_int_equal(vfsim_ioctl(f->h, f->grp, VFIO_GROUP_UNSET_CONTAINER, NULL), 0);
-	assert_null(f->dev->dma);
-	assert_non_null(dev2->dma);
-	assert_int_equal(dma_avail_of(f, f->ctr), 65534);
-	assert_int_equal(vfsim_close(f->h, g2), 0);
-	assert_null(dev2->dma);
-	assert_int_equal(vfsim_ioctl(f->h, f->ctr, VFIO_IOMMU_GET_INFO, NULL), -EINVAL);
-	vfsim_host_free(f->h);
-	f->h = NULL;
-	vfsim_dev_free(dev2);
-	free(mem);
-	assert_int_equal(vfsim_host_new(NULL, &f->h), 0);
 }
 
 /* ---- routing by fd kind ---------------------------------------------------- */
@@ -654,11 +357,8 @@ static void test_rw_routing(void **state)
 	ssize_t r;
 	int err = 0;
 
-	f->ctr = open_ctr(f);
-	f->grp = open_grp(f);
-	set_ctr_ok(f, f->grp, f->ctr);
-	set_iommu_ok(f, f->ctr, VFIO_TYPE1v2_IOMMU);
-	f->devfd = get_dev_ok(f, f->grp);
+	fx_attach(f, VFIO_TYPE1v2_IOMMU);
+	f->devfd = tu_get_device_ok(f->h, f->grp, BDF);
 
 	assert_int_equal(vfsim_pread(f->h, f->ctr, buf, 4, 0), -EINVAL);
 	assert_int_equal(vfsim_last_rule(NULL), RULE_UAPI_RW_NO_OP);
@@ -787,118 +487,6 @@ static void test_add_device(void **state)
 }
 
 /* A device shared by a group: both found, each by its own name. */
-static void test_group_with_two_devices(void **state)
-{
-	struct fx *f = *state;
-	struct vfsim_dev *dev2 = dev_new();
-	int d1, d2;
-
-	assert_int_equal(vfsim_host_add_device(f->h, dev2, GROUP, "0000:00:04.1"), 0);
-	f->ctr = open_ctr(f);
-	f->grp = open_grp(f);
-	set_ctr_ok(f, f->grp, f->ctr);
-	set_iommu_ok(f, f->ctr, VFIO_TYPE1v2_IOMMU);
-	assert_ptr_equal(dev2->dma, f->dev->dma);
-	d1 = get_dev_ok(f, f->grp);
-	d2 = vfsim_ioctl(f->h, f->grp, VFIO_GROUP_GET_DEVICE_FD, (void *)"0000:00:04.1");
-	assert_true(d2 >= 0);
-	assert_ptr_equal(uapi_fd_lookup(f->h, d2)->device->dev, dev2);
-	assert_ptr_equal(uapi_fd_lookup(f->h, d1)->device->dev, f->dev);
-	vfsim_host_free(f->h);
-	assert_null(dev2->dma);
-	f->h = NULL;
-	vfsim_dev_free(dev2);
-	assert_int_equal(vfsim_host_new(NULL, &f->h), 0);
-}
-
-/* ---- fd bookkeeping -------------------------------------------------------- */
-
-static void test_no_fd_leak(void **state)
-{
-	struct vfsim_dev *dev = dev_new();
-	struct vfsim_host *h;
-	int before = count_fds(), ctr, grp, d1, i, r;
-
-	for (i = 0; i < 3; i++) {
-		assert_int_equal(vfsim_host_new(NULL, &h), 0);
-		assert_int_equal(vfsim_host_add_device(h, dev, 5, BDF), 0);
-		ctr = vfsim_open(h, "/dev/vfio/vfio", O_RDWR);
-		grp = vfsim_open(h, "/dev/vfio/5", O_RDWR);
-		assert_int_equal(vfsim_ioctl(h, grp, VFIO_GROUP_SET_CONTAINER, &ctr), 0);
-		assert_int_equal(vfsim_ioctl(h, ctr, VFIO_SET_IOMMU, val(VFIO_TYPE1v2_IOMMU)), 0);
-		d1 = vfsim_ioctl(h, grp, VFIO_GROUP_GET_DEVICE_FD, (void *)BDF);
-		assert_true(d1 >= 0);
-		assert_true(vfsim_ioctl(h, grp, VFIO_GROUP_GET_DEVICE_FD, (void *)BDF) >= 0);
-		assert_int_equal(count_fds(), before + 4);
-		/* a failed GET_DEVICE_FD gives its descriptor back */
-		r = vfsim_ioctl(h, grp, VFIO_GROUP_GET_DEVICE_FD, (void *)"nope");
-		assert_int_equal(r, -ENODEV);
-		assert_int_equal(count_fds(), before + 4);
-		if (i == 0) {
-			/* close everything explicitly, in an awkward order */
-			assert_int_equal(vfsim_close(h, ctr), 0);
-			assert_int_equal(vfsim_close(h, grp), 0);
-			assert_int_equal(vfsim_close(h, d1), 0);
-			assert_int_equal(count_fds(), before + 1);
-		}
-		if (i == 1)
-			assert_int_equal(vfsim_close(h, grp), 0);
-		/* the rest goes with the host */
-		vfsim_host_free(h);
-		assert_int_equal(count_fds(), before);
-		assert_null(dev->dma);
-	}
-	/* GET_DEVICE_FD without an IOMMU allocates and releases a descriptor */
-	assert_int_equal(vfsim_host_new(NULL, &h), 0);
-	assert_int_equal(vfsim_host_add_device(h, dev, 5, BDF), 0);
-	grp = vfsim_open(h, "/dev/vfio/5", O_RDWR);
-	assert_int_equal(vfsim_ioctl(h, grp, VFIO_GROUP_GET_DEVICE_FD, (void *)BDF), -EINVAL);
-	assert_int_equal(count_fds(), before + 1);
-	vfsim_host_free(h);
-	assert_int_equal(count_fds(), before);
-	vfsim_dev_free(dev);
-}
-
-/* UAPI_MAX_FDS bounds the table: the next open is ENFILE. */
-static void test_fd_table_full(void **state)
-{
-	struct vfsim_host *h;
-	struct rlimit rl;
-	int before = count_fds(), i, fd;
-
-	assert_int_equal(getrlimit(RLIMIT_NOFILE, &rl), 0);
-	if (rl.rlim_cur < (rlim_t)before + UAPI_MAX_FDS + 16) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-		assert_int_equal(getrlimit(RLIMIT_NOFILE, &rl), 0);
-		if (rl.rlim_cur < (rlim_t)before + UAPI_MAX_FDS + 16)
-			skip();
-	}
-	assert_int_equal(vfsim_host_new(NULL, &h), 0);
-	for (i = 0; i < UAPI_MAX_FDS; i++) {
-		fd = vfsim_open(h, "/dev/vfio/vfio", O_RDWR);
-		assert_true(fd >= 0);
-		assert_int_equal(uapi_fd_lookup(h, fd)->container->refs, 1);
-	}
-	assert_int_equal(vfsim_open(h, "/dev/vfio/vfio", O_RDWR), -ENFILE);
-	assert_int_equal(vfsim_last_rule(NULL), RULE_UAPI_FD_LIMIT);
-	assert_int_equal(count_fds(), before + UAPI_MAX_FDS);
-	vfsim_host_free(h);
-	assert_int_equal(count_fds(), before);
-}
-
-static void test_fd_valid(void **state)
-{
-	int fd = eventfd(0, EFD_CLOEXEC);
-
-	assert_true(uapi_fd_valid(fd));
-	close(fd);
-	assert_false(uapi_fd_valid(fd));
-	assert_false(uapi_fd_valid(-1));
-}
-
-#define FX(t) cmocka_unit_test_setup_teardown(t, fx_setup, fx_teardown)
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -907,17 +495,9 @@ int main(void)
 		FX(test_open_paths),
 		FX(test_group_open_exclusive),
 		FX(test_cloexec),
-		FX(test_teardown_drops_maps),
-		FX(test_group_close_with_open_device),
-		FX(test_container_close_keeps_attachment),
-		FX(test_two_groups_one_container),
 		FX(test_rw_routing),
 		cmocka_unit_test(test_host_config),
 		FX(test_add_device),
-		FX(test_group_with_two_devices),
-		cmocka_unit_test(test_no_fd_leak),
-		cmocka_unit_test(test_fd_table_full),
-		cmocka_unit_test(test_fd_valid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

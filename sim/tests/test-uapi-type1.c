@@ -21,10 +21,7 @@
 
 #include "uapi.h"
 #include "rules.h"
-
-#ifndef FIXTURES_DIR
-#define FIXTURES_DIR "fixtures"
-#endif
+#include "test-util.h"
 
 #define BDF "0000:00:04.0"
 #define INFO_FULL 116
@@ -36,30 +33,19 @@ struct fx {
 	int ctr, grp;
 };
 
-static void *val(unsigned long v)
-{
-	return (void *)(uintptr_t)v;
-}
-
 static struct fx *fx_new(const struct vfsim_iommu_config *cfg, unsigned long type)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	struct vfsim_profile *p = NULL;
-	char err[512];
 
 	assert_non_null(f);
-	if (vfsim_profile_load(FIXTURES_DIR "/devices/minimal.json", &p, err, sizeof(err)) < 0)
-		fail_msg("%s", err);
-	assert_int_equal(vfsim_dev_new(p, &f->dev), 0);
-	vfsim_profile_free(p);
+	f->dev = tu_dev_from("minimal");
 	assert_int_equal(vfsim_host_new(cfg, &f->h), 0);
 	assert_int_equal(vfsim_host_add_device(f->h, f->dev, 3, BDF), 0);
-	f->ctr = vfsim_open(f->h, "/dev/vfio/vfio", O_RDWR);
-	f->grp = vfsim_open(f->h, "/dev/vfio/3", O_RDWR);
-	assert_true(f->ctr >= 0 && f->grp >= 0);
-	assert_int_equal(vfsim_ioctl(f->h, f->grp, VFIO_GROUP_SET_CONTAINER, &f->ctr), 0);
+	f->ctr = tu_open_container(f->h);
+	f->grp = tu_open_group(f->h, 3);
+	tu_set_container_ok(f->h, f->grp, f->ctr);
 	if (type)
-		assert_int_equal(vfsim_ioctl(f->h, f->ctr, VFIO_SET_IOMMU, val(type)), 0);
+		tu_set_iommu_ok(f->h, f->ctr, type);
 	return f;
 }
 
@@ -98,7 +84,7 @@ static uint16_t rd16(const uint8_t *p)
 
 static int check_ext(struct fx *f, int ctr, unsigned long ext)
 {
-	return vfsim_ioctl(f->h, ctr, VFIO_CHECK_EXTENSION, val(ext));
+	return vfsim_ioctl(f->h, ctr, VFIO_CHECK_EXTENSION, tu_val(ext));
 }
 
 static void test_check_extension(void **state)
@@ -131,7 +117,7 @@ static void test_check_extension(void **state)
 		assert_int_equal(check_ext(f, empty, rows[i].ext), rows[i].before);
 		assert_int_equal(check_ext(f, f->ctr, rows[i].ext), rows[i].before);
 	}
-	assert_int_equal(vfsim_ioctl(f->h, f->ctr, VFIO_SET_IOMMU, val(VFIO_TYPE1v2_IOMMU)), 0);
+	assert_int_equal(vfsim_ioctl(f->h, f->ctr, VFIO_SET_IOMMU, tu_val(VFIO_TYPE1v2_IOMMU)), 0);
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		assert_int_equal(check_ext(f, f->ctr, rows[i].ext), rows[i].after);
 		assert_int_equal(check_ext(f, empty, rows[i].ext), rows[i].before);
