@@ -260,4 +260,44 @@ int vu_caps_walk(const uint8_t *buf, uint32_t len, uint32_t first, unsigned max_
 
 const char *vu_cmd_name(uint16_t cmd);
 
+/* ---- additions by the wire module (vu-wire.c, vu-caps.c) ---------------- */
+
+#define VU_CAPS_JSON_MAX 4096u		/* JSON area of VERSION, NUL included */
+#define VU_CAPS_JSON_DEPTH 8		/* {"capabilities":{"migration":{}}} is 3 */
+#define VU_CAP_MAX_HOPS 32u		/* region-info chain budget of vu_check_reply */
+#define VU_LIMIT_NUM_REGIONS 100u	/* QEMU: a server reporting more is refused */
+#define VU_LIMIT_NUM_IRQS 50u
+#define VU_LIMIT_ARGSZ (1u << 20)	/* libvfio-user: DMA_UNMAP, IO_FDS argsz bound */
+
+/* Region-info capability ids (vfio_region_info_cap_*), version 1 each. */
+#define VU_CAP_SPARSE_MMAP 1u
+#define VU_CAP_TYPE 2u
+#define VU_CAP_MSIX_MAPPABLE 3u
+
+/* vu_caps_emit returns the bytes written INCLUDING the terminating NUL (the
+ * size the JSON area adds to a VERSION payload), -ENOSPC if @buflen is short.
+ * vu_caps_parse: a max_data_xfer_size above VU_LIMIT_MAX_DATA_XFER is
+ * clamped to it (it only bounds what we send), 0 is refused.
+ * vu_caps_walk returns the number of capabilities visited.
+ * vu_check_request refuses DMA_READ/DMA_WRITE (server -> client only) with
+ * VU_REQ_CMD_DIRECTION; the client checks those with vu_check_dma_request.
+ * vu_check_reply returns 0 for a well-formed ERROR reply too (read the errno
+ * with vu_reply_errno); malformed replies are -EPROTO. */
+
+/* Client side: a server -> client DMA_READ/DMA_WRITE request (§3.10, spec
+ * layout) against the client's own limits: no fds, fixed sizes, count within
+ * own->max_data_xfer_size (-E2BIG), payload == 16 + count for DMA_WRITE.
+ * Any other command is -ENOSYS (QEMU). */
+int vu_check_dma_request(const struct vu_msg *m, const struct vu_caps *own);
+
+/* The errno an ERROR reply carries, as libvfio-user reads it: -error, or
+ * -EINVAL when the field is 0 or above 4096. 0 for a non-ERROR reply. */
+int vu_reply_errno(const struct vu_hdr *h);
+
+/* The capability chain of a region-info reply (@info, @len bytes, first cap
+ * at @cap_offset) walked with vu_caps_walk and VU_CAP_MAX_HOPS, each known
+ * cap checked: version 1, SPARSE_MMAP nr_areas within the cap and every area
+ * within @region_size, TYPE 16 bytes. Returns the number of caps or -EINVAL. */
+int vu_check_region_caps(const uint8_t *info, uint32_t len, uint32_t cap_offset, uint64_t region_size);
+
 #endif
