@@ -207,7 +207,7 @@ int vfsim_vu_client_get_irq_info(struct vfsim_vu_client *c, uint32_t index, uint
  * DATA_EVENTFD de-assigns). */
 int vfsim_vu_client_set_irqs(struct vfsim_vu_client *c, uint32_t flags, uint32_t index, uint32_t start,
 			     uint32_t count, const void *data);
-/* Region access, split by the server's max_data_xfer_size. */
+/* Region access, split by the server's max_data_xfer_size; returns @len. */
 int vfsim_vu_client_region_read(struct vfsim_vu_client *c, uint32_t index, uint64_t offset, void *buf,
 				size_t len);
 int vfsim_vu_client_region_write(struct vfsim_vu_client *c, uint32_t index, uint64_t offset,
