@@ -31,6 +31,7 @@
 #include "engine.h"
 #include "irq.h"
 #include "region.h"
+#include "caps.h"
 
 #define REGION_MAX (VFIO_PCI_NUM_REGIONS + VFSIM_MAX_DEV_REGIONS)
 #define REGION_VGA_SIZE 0xc0000u	/* legacy VGA ranges up to 0xbffff (vfio_pci_vga_rw) */
@@ -436,4 +437,40 @@ int region_rw(struct vfsim_dev *dev, unsigned index, uint64_t off, void *buf, si
 	else
 		region_read_mem(rs, index, off, buf, len);
 	return (int)len;
+}
+
+void region_caps(const struct region *r, struct capbuf *cb, bool whole_region_area)
+{
+	const unsigned max = sizeof(r->sparse) / sizeof(r->sparse[0]);
+	unsigned i, n;
+
+	caps_init(cb);
+	if (!r->size)
+		return;
+	if (r->has_type) {
+		struct vfio_region_info_cap_type *t;
+
+		t = caps_add(cb, VFIO_REGION_INFO_CAP_TYPE, 1, sizeof(*t));
+		if (t) {
+			t->type = r->type;
+			t->subtype = r->subtype;
+		}
+	}
+	n = r->nsparse < max ? r->nsparse : max;
+	if ((r->flags & VFIO_REGION_INFO_FLAG_MMAP) && (n || whole_region_area)) {
+		struct vfio_region_info_cap_sparse_mmap *sp;
+
+		sp = caps_add(cb, VFIO_REGION_INFO_CAP_SPARSE_MMAP, 1, sizeof(*sp) + (n ? n : 1) * sizeof(sp->areas[0]));
+		if (sp) {
+			sp->nr_areas = n ? n : 1;
+			for (i = 0; i < n; i++)
+				sp->areas[i] = r->sparse[i];
+			if (!n) {
+				sp->areas[0].offset = 0;
+				sp->areas[0].size = r->size;
+			}
+		}
+	}
+	if (r->msix_mappable)
+		caps_add(cb, VFIO_REGION_INFO_CAP_MSIX_MAPPABLE, 1, sizeof(struct vfio_info_cap_header));
 }

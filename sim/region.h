@@ -42,4 +42,11 @@ const struct region *region_get(const struct region_set *rs, unsigned index);
  * range, no READ/WRITE permission). */
 int region_rw(struct vfsim_dev *dev, unsigned index, uint64_t off, void *buf, size_t len, bool write);
 
+struct capbuf;
+/* The region-info capability chain both front ends report, in vfio-pci's
+ * order: TYPE (device-specific regions), SPARSE_MMAP, MSIX_MAPPABLE. An
+ * MMAP region without sparse areas gets no SPARSE_MMAP cap (vfio-pci), or
+ * one whole-region area when @whole_region_area (libvfio-user, vfio-user). */
+void region_caps(const struct region *r, struct capbuf *cb, bool whole_region_area);
+
 #endif

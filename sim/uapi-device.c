@@ -178,39 +178,6 @@ static int dev_get_info(struct vfsim_host *host, struct uapi_device *d, void *ar
 
 /* ---- GET_REGION_INFO --------------------------------------------------------- */
 
-/* Chain order: TYPE (as vfio-pci adds it first for device-specific regions),
- * then the region's own caps: SPARSE_MMAP, MSIX_MAPPABLE. */
-static void dev_region_caps(const struct region *r, struct capbuf *cb)
-{
-	caps_init(cb);
-	if (r->has_type) {
-		struct vfio_region_info_cap_type *t;
-
-		t = caps_add(cb, VFIO_REGION_INFO_CAP_TYPE, 1, sizeof(*t));
-		if (t) {
-			t->type = r->type;
-			t->subtype = r->subtype;
-		}
-	}
-	if ((r->flags & VFIO_REGION_INFO_FLAG_MMAP) && r->nsparse) {
-		struct vfio_region_info_cap_sparse_mmap *s;
-		unsigned i, n = r->nsparse;
-
-		if (n > sizeof(r->sparse) / sizeof(r->sparse[0]))
-			n = sizeof(r->sparse) / sizeof(r->sparse[0]);
-		s = caps_add(cb, VFIO_REGION_INFO_CAP_SPARSE_MMAP, 1,
-			     sizeof(*s) + n * sizeof(s->areas[0]));
-		if (s) {
-			s->nr_areas = n;
-			for (i = 0; i < n; i++)
-				s->areas[i] = r->sparse[i];
-		}
-	}
-	if (r->msix_mappable)
-		caps_add(cb, VFIO_REGION_INFO_CAP_MSIX_MAPPABLE, 1,
-			 sizeof(struct vfio_info_cap_header));
-}
-
 static int dev_get_region_info(struct vfsim_host *host, struct uapi_device *d, void *arg)
 {
 	const size_t minsz = sizeof(struct vfio_region_info);	/* 32: cap_offset inside */
@@ -239,10 +206,7 @@ static int dev_get_region_info(struct vfsim_host *host, struct uapi_device *d, v
 	cb = malloc(sizeof(*cb));
 	if (!cb)
 		return -ENOMEM;
-	if (r->size)
-		dev_region_caps(r, cb);
-	else
-		caps_init(cb);
+	region_caps(r, cb, false);
 	/* Without caps the kernel leaves cap_offset as the caller wrote it. */
 	if (cb->len) {
 		info.flags |= VFIO_REGION_INFO_FLAG_CAPS;

@@ -46,47 +46,6 @@ int vu_srv_get_info(struct vfsim_vu_server *s, struct vu_msg *m, struct vu_srv_r
 	return 0;
 }
 
-/* The chain as libvfio-user builds it (§3.5): TYPE for device-specific
- * regions, a SPARSE_MMAP cap for every mappable region (one area covering
- * it all when the profile names none), then MSIX_MAPPABLE. uapi-device.c
- * builds the kernel's chain, which has no sparse cap without areas. */
-static void vu_srv_region_caps(const struct region *r, struct capbuf *cb)
-{
-	caps_init(cb);
-	if (!r->size)
-		return;
-	if (r->has_type) {
-		struct vfio_region_info_cap_type *t;
-
-		t = caps_add(cb, VFIO_REGION_INFO_CAP_TYPE, 1, sizeof(*t));
-		if (t) {
-			t->type = r->type;
-			t->subtype = r->subtype;
-		}
-	}
-	if (r->flags & VFIO_REGION_INFO_FLAG_MMAP) {
-		const unsigned max = sizeof(r->sparse) / sizeof(r->sparse[0]);
-		unsigned i, n = r->nsparse ? (r->nsparse < max ? r->nsparse : max) : 1;
-		struct vfio_region_info_cap_sparse_mmap *sp;
-
-		sp = caps_add(cb, VFIO_REGION_INFO_CAP_SPARSE_MMAP, 1,
-			      sizeof(*sp) + n * sizeof(sp->areas[0]));
-		if (sp) {
-			sp->nr_areas = n;
-			for (i = 0; i < n; i++) {
-				if (r->nsparse) {
-					sp->areas[i] = r->sparse[i];
-				} else {
-					sp->areas[i].offset = 0;
-					sp->areas[i].size = r->size;
-				}
-			}
-		}
-	}
-	if (r->msix_mappable)
-		caps_add(cb, VFIO_REGION_INFO_CAP_MSIX_MAPPABLE, 1, sizeof(struct vfio_info_cap_header));
-}
-
 int vu_srv_region_info(struct vfsim_vu_server *s, struct vu_msg *m, struct vu_srv_reply *rep)
 {
 	struct vu_region_info info;
@@ -106,7 +65,7 @@ int vu_srv_region_info(struct vfsim_vu_server *s, struct vu_msg *m, struct vu_sr
 	cb = malloc(sizeof(*cb));
 	if (!cb)
 		return -ENOMEM;
-	vu_srv_region_caps(r, cb);
+	region_caps(r, cb, true);	/* libvfio-user: one area for a whole-mmap region */
 	need = (uint32_t)(sizeof(info) + cb->len);
 	/* Absent regions (VGA, unused BARs) answer size 0, flags 0 (§4.1). */
 	info.flags = r->size ? r->flags & (VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE |
