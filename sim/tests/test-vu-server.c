@@ -595,6 +595,49 @@ static void test_set_irqs(void **state)
 	vfx_close(&f);
 }
 
+/* §1.7 / §7.6: the error reply is header only; with the ERROR_PAYLOAD quirk
+ * the server answers as libvfio-user does, echoing the request's fixed part
+ * for REGION_READ/WRITE and DMA_UNMAP, and header only for the rest. */
+static void test_error_payload_quirk(void **state)
+{
+	static const struct {
+		uint16_t cmd;
+		uint32_t quirks, payload;
+	} rows[] = {
+		{ T_REGION_READ, 0, 0 },
+		{ T_REGION_READ, VFSIM_VU_QUIRK_ERROR_PAYLOAD, sizeof(struct vu_region_access) },
+		{ T_DMA_UNMAP, 0, 0 },
+		{ T_DMA_UNMAP, VFSIM_VU_QUIRK_ERROR_PAYLOAD, sizeof(struct vu_dma_unmap) },
+		{ T_IRQ_INFO, VFSIM_VU_QUIRK_ERROR_PAYLOAD, 0 },
+	};
+	struct vu_region_access ra = { .offset = 0, .region = 10, .count = 4 };	/* no region 10 */
+	struct vu_dma_unmap un = { .argsz = sizeof(un), .addr = 0x7000000, .size = 0x1000 };	/* not mapped */
+	struct vu_irq_info ii = { .argsz = sizeof(ii), .index = 9 };	/* no such index */
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct vfsim_vu_server_config cfg = { .quirks = rows[i].quirks };
+		const void *req = rows[i].cmd == T_REGION_READ ? (const void *)&ra :
+				  rows[i].cmd == T_DMA_UNMAP ? (const void *)&un : (const void *)&ii;
+		size_t len = rows[i].cmd == T_REGION_READ ? sizeof(ra) : rows[i].cmd == T_DMA_UNMAP ? sizeof(un) : sizeof(ii);
+		struct vmsg m = { 0 };
+		struct vfx f;
+
+		vfx_open(&f, "dmaengine", &cfg);
+		t_negotiate(&f);
+		t_send(&f, rows[i].cmd, 0, req, len, NULL, 0);
+		t_process(&f);
+		t_recv(&f, &m);
+		assert_int_equal(m.h.cmd, rows[i].cmd);
+		assert_int_equal(m.h.flags, T_REPLY | T_ERROR);
+		assert_true(m.h.error > 0);
+		assert_int_equal(m.len, rows[i].payload);
+		if (m.len)
+			assert_memory_equal(m.p, req, m.len);
+		t_msg_free(&m);
+		vfx_close(&f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -615,6 +658,7 @@ int main(void)
 		cmocka_unit_test(test_reset),
 		cmocka_unit_test(test_irq_info),
 		cmocka_unit_test(test_set_irqs),
+		cmocka_unit_test(test_error_payload_quirk),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
