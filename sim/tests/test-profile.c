@@ -402,13 +402,14 @@ static void test_file_size_bound(void **state)
 {
 	static const char body[] = "{\"name\":\"big\",\"vendor_id\":1,\"device_id\":1,\"class_code\":0}";
 	const size_t max = 1u << 20;
-	char path[] = "/tmp/vfsim-test-profile-XXXXXX", err[512];
+	char path[64], err[512];
 	struct vfsim_profile *p = NULL;
 	char *buf = malloc(max + 1);
 	FILE *f;
 	int fd;
 
 	assert_non_null(buf);
+	tu_temp_template(path, sizeof(path), "test-profile");
 	memset(buf, ' ', max + 1);
 	memcpy(buf, body, strlen(body));
 

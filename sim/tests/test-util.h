@@ -31,6 +31,8 @@
 
 /* Open descriptors of this process (/proc/self/fd, without the directory's own). */
 int tu_fd_count(void);
+/* "/tmp/vfsim-<name>-" plus mkstemp's six-letter template, into @buf. */
+void tu_temp_template(char *buf, size_t len, const char *name);
 
 /* FIXTURES_DIR/devices/<name>.json, loaded; a load error fails the test with
  * the loader's message. */

@@ -26,6 +26,7 @@
 
 #include "include/vfsim.h"
 #include "vfio-compat.h"
+#include "test-util.h"
 
 #ifndef FIXTURES_DIR
 #define FIXTURES_DIR "fixtures"
@@ -270,7 +271,7 @@ int main(int argc, char **argv)
 	}
 	vfsim_bin = argv[1];
 	signal(SIGPIPE, SIG_IGN);
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/vfsim-test-vu-cli-XXXXXX");
+	tu_temp_template(tmpdir, sizeof(tmpdir), "test-vu-cli");
 	if (!mkdtemp(tmpdir))
 		return 2;
 	r = cmocka_run_group_tests(tests, NULL, NULL);
