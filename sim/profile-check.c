@@ -3,7 +3,8 @@
  * The profile checks that look past a single JSON value: one BAR as a whole
  * (size, flags, sparse areas), the 64-bit BAR slots, vector counts, the
  * migration flags, device regions, and after parsing the placement of the
- * MSI-X table and PBA and of the engine's register block. profile.c parses
+ * MSI-X table and PBA, of the engine's register block and of the ioeventfd
+ * registers against both. profile.c parses
  * and calls these; the schema and its rules are described there.
  */
 #include <errno.h>
@@ -44,6 +45,53 @@ static bool prof_overlap(uint64_t a, uint64_t al, uint64_t b, uint64_t bl)
 }
 
 /* ---- checks while parsing ------------------------------------------------------ */
+
+/*
+ * A KVM ioeventfd matches one access of exactly its length (1, 2, 4 or 8;
+ * kvm_assign_ioeventfd), and a device register is accessed naturally
+ * aligned, so an area is one aligned register. A datamatch wider than the
+ * access could never match. Two areas on the same bytes would make one
+ * guest write signal either, depending on the client: refused.
+ */
+static int prof_check_bar_ioeventfds(struct prof_ctx *c, const struct prof_bar *b)
+{
+	unsigned j, k;
+	size_t mark;
+
+	for (j = 0; j < b->nioeventfds; j++) {
+		const struct prof_ioeventfd *e = &b->ioeventfds[j];
+
+		mark = prof_push(c, ".ioeventfds[%u]", j);
+		if (e->size != 1 && e->size != 2 && e->size != 4 && e->size != 8) {
+			prof_push(c, ".size");
+			return prof_fail(c, RULE_PROFILE_IOEVENTFD_SIZE, -EINVAL, "must be 1, 2, 4 or 8 (%u)",
+					 e->size);
+		}
+		if (e->offset % e->size) {
+			prof_push(c, ".offset");
+			return prof_fail(c, RULE_PROFILE_IOEVENTFD_ALIGN, -EINVAL,
+					 "not a multiple of its size %u (0x%llx)", e->size,
+					 (unsigned long long)e->offset);
+		}
+		if (e->offset >= b->size || e->size > b->size - e->offset)
+			return prof_fail(c, RULE_PROFILE_IOEVENTFD_RANGE, -EINVAL,
+					 "register [0x%llx, +%u) extends past the BAR (0x%llx)",
+					 (unsigned long long)e->offset, e->size, (unsigned long long)b->size);
+		if (e->has_datamatch && e->size < 8 && (e->datamatch >> (8 * e->size))) {
+			prof_push(c, ".datamatch");
+			return prof_fail(c, RULE_PROFILE_IOEVENTFD_DATAMATCH, -EINVAL,
+					 "does not fit in %u bytes (0x%llx)", e->size,
+					 (unsigned long long)e->datamatch);
+		}
+		for (k = 0; k < j; k++)
+			if (prof_overlap(e->offset, e->size, b->ioeventfds[k].offset,
+					 b->ioeventfds[k].size))
+				return prof_fail(c, RULE_PROFILE_IOEVENTFD_OVERLAP, -EINVAL,
+						 "overlaps ioeventfds[%u] (0x%llx)", k, (unsigned long long)e->offset);
+		prof_pop(c, mark);
+	}
+	return 0;
+}
 
 /* Checks within one BAR; the path is "bars[i]". */
 int prof_check_bar(struct prof_ctx *c, const struct prof_bar *b)
@@ -100,7 +148,7 @@ int prof_check_bar(struct prof_ctx *c, const struct prof_bar *b)
 						 "overlaps sparse[%u] (0x%llx)", k, (unsigned long long)a->offset);
 		prof_pop(c, mark);
 	}
-	return 0;
+	return prof_check_bar_ioeventfds(c, b);
 }
 
 /* The upper dword of a 64-bit BAR is the next register (PCI 3.0 6.2.5.1). */
@@ -300,6 +348,41 @@ static int prof_check_engine(struct prof_ctx *c)
 	return 0;
 }
 
+/*
+ * A write through an ioeventfd reaches the BAR without the traps a message
+ * write goes through in order: vfio-pci refuses ioeventfds over the MSI-X
+ * table (vfio_pci_ioeventfd) and we keep the PBA and the engine's block,
+ * whose doorbell runs a DMA transfer, out of that path as well.
+ */
+static int prof_check_ioeventfds(struct prof_ctx *c)
+{
+	const struct vfsim_profile *p = c->p;
+	unsigned i, j;
+
+	for (i = 0; i < 6; i++) {
+		const struct prof_bar *b = &p->bars[i];
+
+		for (j = 0; j < b->nioeventfds; j++) {
+			uint64_t off = b->ioeventfds[j].offset, len = b->ioeventfds[j].size;
+
+			prof_at(c, "bars[%d].ioeventfds[%u]", c->bar_pos[i], j);
+			if (p->msix_vectors && p->msix_bar == i &&
+			    prof_overlap(off, len, p->msix_table_offset, 16ull * p->msix_vectors))
+				return prof_fail(c, RULE_PROFILE_IOEVENTFD_MSIX, -EINVAL,
+						 "register overlaps the MSI-X table (0x%llx)", (unsigned long long)off);
+			if (p->msix_vectors && p->msix_bar == i &&
+			    prof_overlap(off, len, p->msix_pba_offset, 8ull * ((p->msix_vectors + 63) / 64)))
+				return prof_fail(c, RULE_PROFILE_IOEVENTFD_MSIX, -EINVAL,
+						 "register overlaps the MSI-X PBA (0x%llx)", (unsigned long long)off);
+			if (p->engine.present && p->engine.bar == i &&
+			    prof_overlap(off, len, p->engine.offset, ENGINE_REG_SIZE))
+				return prof_fail(c, RULE_PROFILE_IOEVENTFD_ENGINE, -EINVAL,
+						 "register overlaps the engine's block (0x%llx)", (unsigned long long)off);
+		}
+	}
+	return 0;
+}
+
 int prof_validate(struct prof_ctx *c)
 {
 	const struct vfsim_profile *p = c->p;
@@ -329,5 +412,5 @@ int prof_validate(struct prof_ctx *c)
 		if (r < 0)
 			return r;
 	}
-	return 0;
+	return prof_check_ioeventfds(c);
 }

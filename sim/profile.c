@@ -25,12 +25,17 @@
  *                     the memory BAR, disjoint; no mmap-able area may cover a table page
  *   bars              [ { index: 0..5 (required), size (required), type: "mem"|"io" (default mem),
  *                         64bit, prefetchable, mmap: bool,
- *                         sparse: [ { offset, size } ] (at most VFSIM_MAX_SPARSE) } ]
+ *                         sparse: [ { offset, size } ] (at most VFSIM_MAX_SPARSE),
+ *                         ioeventfds: [ { offset, size, datamatch } ] (at most VFSIM_MAX_IOEVENTFDS) } ]
  *                     size a power of two: mem 16 B..1 GiB (mmap: >= 4 KiB), io 4..256 B;
  *                     a 64-bit BAR also takes the next slot (so not BAR5); io BARs are
  *                     never 64-bit, prefetchable or mmap; sparse areas need mmap, are
  *                     page aligned, nonzero, inside the BAR and disjoint; mmap without
- *                     sparse makes the whole BAR mappable (so an empty list is refused)
+ *                     sparse makes the whole BAR mappable (so an empty list is refused);
+ *                     ioeventfds (registers a vfio-user client may signal through an
+ *                     eventfd, GET_REGION_IO_FDS): size 1, 2, 4 or 8, offset a multiple
+ *                     of it, inside the BAR, disjoint, clear of the MSI-X table and PBA
+ *                     and of the engine's block; datamatch (optional) fits in size bytes
  *   rom_size          power of two, 2 KiB..16 MiB                      default 0 (no ROM)
  *   vga               bool: VGA region (class 0x0300xx only)
  *   reset, low_power, dma_logging   bool
@@ -61,7 +66,7 @@
 #include "vfio-compat.h"
 
 #define PROFILE_MAX_FILE (1u << 20)
-#define PROFILE_MAX_DEPTH 8		/* the schema nests 5 deep: {bars:[{sparse:[{}]}]} */
+#define PROFILE_MAX_DEPTH 8		/* the schema nests 5 deep: {bars:[{sparse:[{}]}]}, ioeventfds alike */
 
 /*
  * Config space fits by construction: the header plus the largest form of
@@ -366,6 +371,37 @@ static int prof_sparse(struct prof_ctx *c, const struct prof_key *k, struct json
 	return prof_array(c, v, VFSIM_MAX_SPARSE, RULE_PROFILE_SPARSE_COUNT, "areas", prof_sparse_one, dst);
 }
 
+/* "datamatch" is optional and 0 is a value: record that it was given. */
+static int prof_datamatch(struct prof_ctx *c, const struct prof_key *k, struct json_object *v, void *dst)
+{
+	struct prof_ioeventfd *e = dst;
+	int r = prof_number(c, v, UINT64_MAX, &e->datamatch);
+
+	if (r == 0)
+		e->has_datamatch = true;
+	return r;
+}
+
+static int prof_ioeventfd_one(struct prof_ctx *c, struct json_object *v, void *dst, size_t i)
+{
+	static const struct prof_key keys[] = {
+		NUM("offset", struct prof_ioeventfd, offset, UINT64_MAX, true),
+		NUM("size", struct prof_ioeventfd, size, UINT32_MAX, true),
+		WHOLE("datamatch", prof_datamatch, false),
+	};
+	struct prof_bar *bar = dst;
+
+	bar->nioeventfds = (unsigned)i + 1;
+	return prof_object(c, v, keys, 3, &bar->ioeventfds[i]);
+}
+
+static int prof_ioeventfds(struct prof_ctx *c, const struct prof_key *k, struct json_object *v, void *dst)
+{
+	/* An empty list means what leaving the key out means: none. */
+	return prof_array(c, v, VFSIM_MAX_IOEVENTFDS, RULE_PROFILE_IOEVENTFD_COUNT, "ioeventfds",
+			  prof_ioeventfd_one, dst);
+}
+
 /* A BAR as written: its slot comes from "index". */
 struct prof_bar_in {
 	unsigned index;
@@ -380,6 +416,7 @@ static const struct prof_key prof_bar_keys[] = {
 	KEY("prefetchable", prof_bool, struct prof_bar_in, bar.prefetch, false),
 	KEY("mmap", prof_bool, struct prof_bar_in, bar.mmap, false),
 	KEY("sparse", prof_sparse, struct prof_bar_in, bar, false),
+	KEY("ioeventfds", prof_ioeventfds, struct prof_bar_in, bar, false),
 };
 
 static int prof_bar_one(struct prof_ctx *c, struct json_object *v, void *dst, size_t i)

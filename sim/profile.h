@@ -2,8 +2,9 @@
 /*
  * The validated, plain-C form of a device profile (fixtures/devices/<name>.json).
  * profile.c fills it from JSON; every other module only reads it. Anything
- * here has passed validation: sizes are powers of two, sparse areas lie inside
- * their BAR, vectors are in range, and so on (see profile.c for the rules).
+ * here has passed validation: sizes are powers of two, sparse areas and
+ * ioeventfds lie inside their BAR, vectors are in range, and so on (see
+ * profile.c for the rules).
  */
 #ifndef VFSIM_PROFILE_H
 #define VFSIM_PROFILE_H
@@ -16,9 +17,20 @@
 #define VFSIM_MAX_DEV_REGIONS 4
 #define VFSIM_MAX_MSI 32
 #define VFSIM_MAX_MSIX 2048
+#define VFSIM_MAX_IOEVENTFDS 16	/* per BAR */
 
 struct prof_area {
 	uint64_t offset, size;
+};
+
+/* A register whose writes a vfio-user client may turn into an eventfd
+ * signal (KVM ioeventfd) instead of a message: GET_REGION_IO_FDS hands
+ * out one eventfd per entry. */
+struct prof_ioeventfd {
+	uint64_t offset;	/* inside the BAR, a multiple of size */
+	uint32_t size;		/* 1, 2, 4 or 8 */
+	bool has_datamatch;	/* KVM_IOEVENTFD_FLAG_DATAMATCH */
+	uint64_t datamatch;	/* fits in size bytes */
 };
 
 struct prof_bar {
@@ -29,6 +41,8 @@ struct prof_bar {
 	bool mmap;		/* region gets VFIO_REGION_INFO_FLAG_MMAP */
 	unsigned nsparse;	/* 0 with mmap: the whole BAR is mappable */
 	struct prof_area sparse[VFSIM_MAX_SPARSE];
+	unsigned nioeventfds;	/* disjoint, clear of the MSI-X table/PBA and the engine */
+	struct prof_ioeventfd ioeventfds[VFSIM_MAX_IOEVENTFDS];
 };
 
 struct prof_dev_region {	/* device-specific region, index 9 + i */

@@ -9,10 +9,27 @@
  *
  * Every region has its own memfd, so a region's mmap offset is 0 and an
  * area's is its offset inside the region.
+ *
+ * ioeventfds (§3.6): the profile names registers of a BAR (prof_ioeventfd)
+ * that a client may wire into KVM as ioeventfds, so that a guest write
+ * there signals an eventfd instead of sending REGION_WRITE. The server
+ * creates one eventfd per register the first time GET_REGION_IO_FDS
+ * hands the BAR's out (the same fds on every later request of this
+ * client), watches it in its epoll set, and closes it at detach: a new
+ * client never shares an eventfd with an old one, and what an old client
+ * still holds reaches no one. When one is signalled the server performs
+ * the register's write through region_rw, as the device would see the
+ * guest's write: the datamatch value when the register has one (KVM
+ * signals only for that value), else the value 1, since KVM drops the
+ * value written and a doorbell's "rung" is all the eventfd tells. Signals
+ * that accumulate in the eventfd before the server reads it make one
+ * write, as KVM's counter coalesces them for any eventfd reader.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include "vu-server.h"
 #include "caps.h"
@@ -23,6 +40,10 @@
 
 /* libvfio-user refuses larger argsz for GET_REGION_IO_FDS (§1.8). */
 #define VU_SRV_IOFDS_MAX_ARGSZ (1u << 20)
+/* §3.6 entry fields, transcribed from the spec (and linux/kvm.h). */
+#define VU_SRV_IOFD_TYPE_IOEVENTFD 0u
+#define VU_SRV_KVM_IOEVENTFD_FLAG_DATAMATCH 1u
+#define VU_SRV_KVM_IOEVENTFD_FLAG_PIO 2u
 
 int vu_srv_get_info(struct vfsim_vu_server *s, struct vu_msg *m, struct vu_srv_reply *rep)
 {
@@ -101,17 +122,109 @@ int vu_srv_region_info(struct vfsim_vu_server *s, struct vu_msg *m, struct vu_sr
 	return rc;
 }
 
-/* The device has no ioeventfd areas (profiles do not describe any), so
- * every region answers count 0 and no fds, as libvfio-user does for a
- * region without them; the entry stride (40, or 48 with the IOFDS_48
- * quirk) only enters the argsz arithmetic. */
+/* The eventfds of BAR @bar's registers, created the first time. */
+static int vu_srv_ioev_open(struct vfsim_vu_server *s, unsigned bar)
+{
+	const struct prof_bar *b = &s->dev->prof.bars[bar];
+	unsigned j;
+	int fd, r;
+
+	for (j = 0; j < b->nioeventfds && j < VFSIM_MAX_IOEVENTFDS; j++) {
+		if (s->ioev[bar][j] >= 0)
+			continue;
+		/* Non-blocking: the drain must never wait. The client's copy
+		 * shares the flag; a signaller does not care. */
+		fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		r = vu_srv_watch(s, fd, VU_SRV_EV_IOEVENTFD + bar * VFSIM_MAX_IOEVENTFDS + j);
+		if (r < 0) {
+			close(fd);
+			return r;
+		}
+		s->ioev[bar][j] = fd;
+		s->nioev++;
+	}
+	return 0;
+}
+
+void vu_srv_ioev_release(struct vfsim_vu_server *s)
+{
+	unsigned i, j;
+
+	for (i = 0; i < 6; i++) {
+		for (j = 0; j < VFSIM_MAX_IOEVENTFDS; j++) {
+			if (s->ioev[i][j] < 0)
+				continue;
+			vu_srv_unwatch(s, s->ioev[i][j]);
+			close(s->ioev[i][j]);
+			s->ioev[i][j] = -1;
+		}
+	}
+	s->nioev = 0;
+}
+
+void vu_srv_ioev_drain(struct vfsim_vu_server *s, uint32_t tag)
+{
+	unsigned bar = tag / VFSIM_MAX_IOEVENTFDS, j = tag % VFSIM_MAX_IOEVENTFDS, i;
+	const struct prof_ioeventfd *e;
+	uint8_t le[8];
+	uint64_t v;
+
+	if (bar >= 6 || j >= s->dev->prof.bars[bar].nioeventfds || s->ioev[bar][j] < 0)
+		return;
+	/* -EAGAIN: another reader (the client holds a copy) took it first */
+	if (read(s->ioev[bar][j], &v, sizeof(v)) != (ssize_t)sizeof(v))
+		return;
+	e = &s->dev->prof.bars[bar].ioeventfds[j];
+	v = e->has_datamatch ? e->datamatch : 1;
+	for (i = 0; i < 8; i++)
+		le[i] = (uint8_t)(v >> (8 * i));
+	/* A write KVM completed for the guest has no one to fail to. */
+	(void)region_rw(s->dev, bar, e->offset, le, e->size, true);
+}
+
+/* One entry of the reply in the spec's 40-byte layout or, with the
+ * IOFDS_48 quirk, libvfio-user's 48 (type 0 leaves its shadow fields 0). */
+static void vu_srv_iofds_entry(const struct vfsim_vu_server *s, uint8_t *p, const struct prof_ioeventfd *e,
+			       bool io, uint32_t fd_index)
+{
+	uint32_t flags = (e->has_datamatch ? VU_SRV_KVM_IOEVENTFD_FLAG_DATAMATCH : 0) |
+			 (io ? VU_SRV_KVM_IOEVENTFD_FLAG_PIO : 0);
+	uint64_t datamatch = e->has_datamatch ? e->datamatch : 0;
+
+	if (s->cfg.quirks & VFSIM_VU_QUIRK_IOFDS_48) {
+		struct vu_ioeventfd_lvu l = {
+			.gpa_offset = e->offset, .size = e->size, .fd_index = fd_index,
+			.type = VU_SRV_IOFD_TYPE_IOEVENTFD, .flags = flags, .datamatch = datamatch,
+		};
+
+		memcpy(p, &l, sizeof(l));
+	} else {
+		struct vu_ioeventfd_spec x = {
+			.offset = e->offset, .size = e->size, .fd_index = fd_index,
+			.type = VU_SRV_IOFD_TYPE_IOEVENTFD, .flags = flags, .datamatch = datamatch,
+		};
+
+		memcpy(p, &x, sizeof(x));
+	}
+}
+
+/*
+ * §3.6 with libvfio-user's argsz rules: the reply's argsz is 16 plus one
+ * entry per register; a request argsz below that gets the fixed part with
+ * that argsz and count, no entries and no fds, so the client can retry.
+ * Each entry has its own fd (fd_index i). Regions other than BARs have no
+ * registers and answer count 0.
+ */
 int vu_srv_io_fds(struct vfsim_vu_server *s, struct vu_msg *m, struct vu_srv_reply *rep)
 {
 	const uint32_t entry = (s->cfg.quirks & VFSIM_VU_QUIRK_IOFDS_48) ?
 			       sizeof(struct vu_ioeventfd_lvu) : sizeof(struct vu_ioeventfd_spec);
-	const uint32_t nentries = 0;
+	const struct prof_bar *b = NULL;
 	struct vu_io_fds_req req;
 	const struct region *r;
+	uint32_t n = 0, need, i;
 	uint8_t *p;
 	int rc;
 
@@ -125,12 +238,36 @@ int vu_srv_io_fds(struct vfsim_vu_server *s, struct vu_msg *m, struct vu_srv_rep
 		return vfsim_reject(RULE_VU_SRV_IOFDS_INDEX, -EINVAL);
 	if (!r->size || !(r->flags & (VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE)))
 		return vfsim_reject(RULE_VU_SRV_IOFDS_INDEX, -EINVAL);
-	req.argsz = (uint32_t)sizeof(req) + nentries * entry;
-	req.count = nentries;
-	rc = vu_srv_reply_alloc(rep, sizeof(req), &p);
+	if (req.index <= VFIO_PCI_BAR5_REGION_INDEX) {
+		b = &s->dev->prof.bars[req.index];
+		n = b->nioeventfds <= VU_SRV_REPLY_FDS ? b->nioeventfds : VU_SRV_REPLY_FDS;
+	}
+	need = (uint32_t)sizeof(req) + n * entry;
+	req.count = n;
+	if (req.argsz < need || !n) {
+		req.argsz = need;
+		rc = vu_srv_reply_alloc(rep, sizeof(req), &p);
+		if (rc == 0)
+			memcpy(p, &req, sizeof(req));
+		return rc;
+	}
+	/* §1.1: max_msg_fds is what the receiver takes with one message. */
+	if (n > s->peer.max_msg_fds)
+		return vfsim_reject(RULE_VU_SRV_IOFDS_PEER_FDS, -E2BIG);
+	rc = vu_srv_ioev_open(s, req.index);
+	if (rc < 0)
+		return rc;
+	req.argsz = need;
+	rc = vu_srv_reply_alloc(rep, need, &p);
 	if (rc < 0)
 		return rc;
 	memcpy(p, &req, sizeof(req));
+	for (i = 0; i < n; i++) {
+		vu_srv_iofds_entry(s, p + sizeof(req) + i * entry, &b->ioeventfds[i], b->io, i);
+		/* ours, kept open: sent, not closed (own_fds stays false) */
+		rep->fds[i] = s->ioev[req.index][i];
+	}
+	rep->nfds = n;
 	return 0;
 }
 

@@ -12,6 +12,14 @@
  * Commands that arrive on the main socket while the server waits for the
  * client's answer to one of its DMA_READ/DMA_WRITE requests (no twin
  * socket) are queued, bounded, and processed afterwards in order.
+ *
+ * vfsim_vu_server_fd is an epoll fd, one per server, so that a caller's
+ * event loop polls one descriptor: it holds the connection socket, the
+ * twin socket (late DMA replies are drained and dropped there, and a
+ * closed twin leaves the set) and the ioeventfds handed out by
+ * GET_REGION_IO_FDS (vu-server-region.c). vfsim_vu_server_process first
+ * performs the writes of the signalled ioeventfds (a guest write KVM
+ * completed before the messages now waiting were read), then the messages.
  */
 #define _GNU_SOURCE	/* accept4 */
 #include <errno.h>
@@ -20,6 +28,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -140,6 +149,73 @@ static void vu_srv_send_reply(struct vfsim_vu_server *s, const struct vu_hdr *re
 		s->drop = true;
 }
 
+/* ---- the epoll set ------------------------------------------------------------- */
+
+int vu_srv_watch(struct vfsim_vu_server *s, int fd, uint32_t tag)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = tag };
+
+	return epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
+}
+
+void vu_srv_unwatch(struct vfsim_vu_server *s, int fd)
+{
+	/* ENOENT (never added) is fine: the entry is gone either way */
+	(void)epoll_ctl(s->epfd, EPOLL_CTL_DEL, fd, NULL);
+}
+
+/* The twin carries our commands' replies, read while we wait for one
+ * (vu-server-dma.c). Whatever is readable between waits is a reply that
+ * came too late or a client command sent to the wrong socket: dropped, so
+ * that a level-triggered set does not stay readable. A closed or broken
+ * twin leaves the set; a DMA over it then fails as it did before. */
+static void vu_srv_twin_drain(struct vfsim_vu_server *s)
+{
+	unsigned n;
+
+	for (n = 0; n < VU_SRV_QUEUE_MAX; n++) {
+		struct vu_msg m;
+		int rc;
+
+		memset(&m, 0, sizeof(m));
+		rc = vu_conn_recv(s->twin, &m, false, 0);
+		if (rc == 0 || rc == -EMSGSIZE || rc == -EBADMSG) {
+			vfsim_reject((m.hdr.flags & VU_FLAGS_TYPE_MASK) == VU_FLAGS_TYPE_COMMAND ?
+				     RULE_VU_SRV_TWIN_COMMAND : RULE_VU_SRV_UNEXPECTED_REPLY, -EINVAL);
+			vu_msg_release(&m);
+			continue;
+		}
+		vu_msg_release(&m);
+		if (rc != -EAGAIN) {
+			vu_srv_unwatch(s, vu_conn_fd(s->twin));
+			s->twin_watched = false;
+		}
+		return;
+	}
+}
+
+/* Whatever besides the connection is ready: ioeventfds and the twin. */
+static int vu_srv_events(struct vfsim_vu_server *s)
+{
+	struct epoll_event ev[VU_SRV_EV_MAX];
+	int n, i;
+
+	if (!s->nioev && !s->twin_watched)
+		return 0;
+	n = epoll_wait(s->epfd, ev, VU_SRV_EV_MAX, 0);
+	if (n < 0)
+		return errno == EINTR ? 0 : -errno;
+	for (i = 0; i < n; i++) {
+		uint32_t tag = ev[i].data.u32;
+
+		if (tag == VU_SRV_EV_TWIN && s->twin_watched)
+			vu_srv_twin_drain(s);
+		else if (tag >= VU_SRV_EV_IOEVENTFD)
+			vu_srv_ioev_drain(s, tag - VU_SRV_EV_IOEVENTFD);
+	}
+	return 0;
+}
+
 /* ---- VERSION (§2) -------------------------------------------------------------- */
 
 static int vu_srv_twin_new(struct vfsim_vu_server *s, struct vu_srv_reply *rep)
@@ -156,6 +232,14 @@ static int vu_srv_twin_new(struct vfsim_vu_server *s, struct vu_srv_reply *rep)
 		close(sv[1]);
 		return r;
 	}
+	r = vu_srv_watch(s, sv[0], VU_SRV_EV_TWIN);
+	if (r < 0) {
+		vu_conn_free(s->twin);
+		s->twin = NULL;
+		close(sv[1]);
+		return r;
+	}
+	s->twin_watched = true;
 	rep->fds[0] = sv[1];
 	rep->nfds = 1;
 	rep->own_fds = true;
@@ -447,6 +531,14 @@ int vfsim_vu_server_new(struct vfsim_dev *dev, const struct vfsim_vu_server_conf
 		free(s);
 		return vfsim_reject(RULE_VU_SRV_CONFIG, -EINVAL);
 	}
+	s->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (s->epfd < 0) {
+		int r = -errno;
+
+		free(s);
+		return r;
+	}
+	memset(s->ioev, -1, sizeof(s->ioev));
 	vu_caps_default(&s->own);
 	s->own.max_msg_fds = s->cfg.max_msg_fds;
 	s->own.max_data_xfer_size = s->cfg.max_data_xfer_size;
@@ -464,6 +556,7 @@ void vfsim_vu_server_free(struct vfsim_vu_server *s)
 	if (!s)
 		return;
 	vfsim_vu_server_detach(s);
+	close(s->epfd);
 	free(s);
 }
 
@@ -482,8 +575,15 @@ int vfsim_vu_server_attach(struct vfsim_vu_server *s, int fd)
 		close(fd);
 		return r;
 	}
+	r = vu_srv_watch(s, fd, VU_SRV_EV_CONN);
+	if (r < 0) {
+		vu_conn_free(s->conn);
+		s->conn = NULL;
+		return r;
+	}
 	r = vu_srv_dma_attach(s);
 	if (r < 0) {
+		vu_srv_unwatch(s, fd);
 		vu_conn_free(s->conn);
 		s->conn = NULL;
 		return r;
@@ -497,7 +597,7 @@ int vfsim_vu_server_attach(struct vfsim_vu_server *s, int fd)
 
 int vfsim_vu_server_fd(const struct vfsim_vu_server *s)
 {
-	return s && s->conn ? vu_conn_fd(s->conn) : -1;
+	return s && s->conn ? s->epfd : -1;
 }
 
 void vfsim_vu_server_detach(struct vfsim_vu_server *s)
@@ -511,8 +611,15 @@ void vfsim_vu_server_detach(struct vfsim_vu_server *s)
 	irq_teardown(s->dev->irq);
 	if (s->dev->dmalog && dmalog_active(s->dev->dmalog))
 		dmalog_stop(s->dev->dmalog);
+	/* The eventfds the client received stay open in the client but are
+	 * dead ends: ours are closed and the next client gets new ones. */
+	vu_srv_ioev_release(s);
+	if (s->twin)
+		vu_srv_unwatch(s, vu_conn_fd(s->twin));
+	s->twin_watched = false;
 	vu_conn_free(s->twin);
 	s->twin = NULL;
+	vu_srv_unwatch(s, vu_conn_fd(s->conn));
 	vu_conn_free(s->conn);
 	s->conn = NULL;
 	s->negotiated = false;
@@ -523,7 +630,13 @@ void vfsim_vu_server_detach(struct vfsim_vu_server *s)
 static int vu_srv_process(struct vfsim_vu_server *s)
 {
 	unsigned n;
+	int r;
 
+	r = vu_srv_events(s);
+	if (r < 0) {
+		vfsim_vu_server_detach(s);
+		return r;
+	}
 	for (n = 0; n < VU_SRV_PROCESS_BUDGET; n++) {
 		bool was_negotiated = s->negotiated;
 		struct vu_msg m;

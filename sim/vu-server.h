@@ -3,11 +3,12 @@
  * Internals of the vfio-user server (vfsim.h: "vfio-user server"), shared by
  *   vu-server.c         session, VERSION, the dispatch table, reply sending,
  *                       the queue of commands received during server DMA,
- *                       attach/detach/process/listen
+ *                       the epoll set, attach/detach/process/listen
  *   vu-server-dma.c     DMA_MAP/DMA_UNMAP, the window table, and the
  *                       server->client DMA_READ/DMA_WRITE path (dma_ops)
- *   vu-server-region.c  GET_INFO, GET_REGION_INFO, GET_REGION_IO_FDS,
- *                       REGION_READ/WRITE/WRITE_MULTI, DEVICE_RESET
+ *   vu-server-region.c  GET_INFO, GET_REGION_INFO, GET_REGION_IO_FDS and
+ *                       its ioeventfds, REGION_READ/WRITE/WRITE_MULTI,
+ *                       DEVICE_RESET
  *   vu-server-irq.c     GET_IRQ_INFO, SET_IRQS
  *   vu-server-mig.c     DEVICE_FEATURE, MIG_DATA_READ/WRITE
  *
@@ -25,6 +26,7 @@
 #include <stdint.h>
 
 #include "include/vfsim.h"
+#include "profile.h"
 #include "vu-conn.h"
 #include "vu-wire.h"
 
@@ -43,6 +45,18 @@ struct dma_space;
 /* Bound of a reply payload the server builds (region info, io fds, REPORT
  * bitmaps are checked against it; data replies against max_data_xfer_size). */
 #define VU_SRV_REPLY_SMALL 64u
+
+/* Fds one reply can carry: the twin end, a region's memfd, or one eventfd
+ * per ioeventfd register of a BAR. */
+#define VU_SRV_REPLY_FDS VFSIM_MAX_IOEVENTFDS
+/* What the epoll set's entries carry (epoll_event.data.u32): the
+ * connection, the twin, or VU_SRV_EV_IOEVENTFD + bar * VFSIM_MAX_IOEVENTFDS
+ * + the register's position in the profile. */
+#define VU_SRV_EV_CONN 0u
+#define VU_SRV_EV_TWIN 1u
+#define VU_SRV_EV_IOEVENTFD 2u
+/* Everything the epoll set can hold at once. */
+#define VU_SRV_EV_MAX (VU_SRV_EV_IOEVENTFD + 6u * VFSIM_MAX_IOEVENTFDS)
 
 /* One DMA window the client mapped. */
 struct vu_srv_win {
@@ -67,6 +81,7 @@ struct vfsim_vu_server {
 	struct vfsim_dev *dev;			/* not owned */
 	struct vfsim_vu_server_config cfg;	/* defaults filled in */
 	struct vu_caps own;			/* what we advertise */
+	int epfd;				/* vfsim_vu_server_fd: one per server */
 
 	/* the attached client (conn == NULL: none) */
 	struct vu_conn *conn;
@@ -81,6 +96,12 @@ struct vfsim_vu_server {
 	bool in_dma;				/* waiting for a DMA reply */
 	struct vu_srv_queue q;
 	uint32_t mig_session;			/* the data session the last SET opened */
+	bool twin_watched;			/* the twin is in the epoll set */
+	/* The eventfd of each ioeventfd register (prof.bars[i].ioeventfds[j]),
+	 * -1 until GET_REGION_IO_FDS first hands it out; ours, closed at
+	 * detach, so a new client never shares one with an old client. */
+	int ioev[6][VFSIM_MAX_IOEVENTFDS];
+	unsigned nioev;				/* how many of them are open */
 };
 
 struct vu_srv_reply {
@@ -88,7 +109,7 @@ struct vu_srv_reply {
 	uint32_t len;
 	bool heap;
 	uint8_t small[VU_SRV_REPLY_SMALL] __attribute__((aligned(8)));	/* u64 bitmaps land here */
-	int fds[1];
+	int fds[VU_SRV_REPLY_FDS];
 	unsigned nfds;
 	bool own_fds;			/* close fds after sending (the twin end) */
 };
@@ -116,6 +137,16 @@ int vu_srv_region_read(struct vfsim_vu_server *s, struct vu_msg *m, struct vu_sr
 int vu_srv_region_write(struct vfsim_vu_server *s, struct vu_msg *m, struct vu_srv_reply *rep);
 int vu_srv_write_multi(struct vfsim_vu_server *s, struct vu_msg *m, struct vu_srv_reply *rep);
 int vu_srv_reset(struct vfsim_vu_server *s, struct vu_msg *m, struct vu_srv_reply *rep);
+/* An ioeventfd the epoll set reported (@tag - VU_SRV_EV_IOEVENTFD): read
+ * it and, if it was signalled, perform its write into the BAR. */
+void vu_srv_ioev_drain(struct vfsim_vu_server *s, uint32_t tag);
+/* Close every ioeventfd (detach). */
+void vu_srv_ioev_release(struct vfsim_vu_server *s);
+
+/* vu-server.c: add @fd to the epoll set with @tag (-errno), and take it out
+ * before the fd is closed (a copy the client holds would keep the entry). */
+int vu_srv_watch(struct vfsim_vu_server *s, int fd, uint32_t tag);
+void vu_srv_unwatch(struct vfsim_vu_server *s, int fd);
 
 /* vu-server-irq.c */
 int vu_srv_irq_info(struct vfsim_vu_server *s, struct vu_msg *m, struct vu_srv_reply *rep);

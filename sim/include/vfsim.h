@@ -146,10 +146,13 @@ void vfsim_vu_server_free(struct vfsim_vu_server *s);
 /* Serve an already-connected stream socket (taken over); -EBUSY while a
  * client is attached. */
 int vfsim_vu_server_attach(struct vfsim_vu_server *s, int fd);
-/* The descriptor to poll for input, -1 when no client is attached. */
+/* The descriptor to poll for input, -1 when no client is attached: an epoll
+ * fd over the client's socket(s) and the ioeventfds handed out with
+ * GET_REGION_IO_FDS, so one poll covers everything process() handles. */
 int vfsim_vu_server_fd(const struct vfsim_vu_server *s);
-/* Process every complete message that is ready, without blocking on the
- * client. Returns 0 while the client stays, 1 when it left or was dropped
+/* Apply signalled ioeventfds (a write of their datamatch value, or 1, to
+ * their register), then process every complete message that is ready,
+ * without blocking on the client. Returns 0 while the client stays, 1 when it left or was dropped
  * (then detached), -errno on a local failure (also detached). */
 int vfsim_vu_server_process(struct vfsim_vu_server *s);
 /* Drop the client: its DMA mappings and every fd it sent are closed, IRQ

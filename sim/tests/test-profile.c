@@ -71,6 +71,14 @@ static void test_nvme_fields(void **state)
 	assert_int_equal(p->bars[0].sparse[0].size, 0x2000);
 	assert_int_equal(p->bars[0].sparse[1].offset, 0x3000);
 	assert_int_equal(p->bars[0].sparse[1].size, 0x1000);
+	/* two doorbells, any value */
+	assert_int_equal(p->bars[0].nioeventfds, 2);
+	assert_int_equal(p->bars[0].ioeventfds[0].offset, 0x1000);
+	assert_int_equal(p->bars[0].ioeventfds[0].size, 4);
+	assert_false(p->bars[0].ioeventfds[0].has_datamatch);
+	assert_int_equal(p->bars[0].ioeventfds[1].offset, 0x1004);
+	assert_int_equal(p->bars[0].ioeventfds[1].size, 4);
+	assert_false(p->bars[0].ioeventfds[1].has_datamatch);
 	for (int i = 1; i < 6; i++)
 		assert_int_equal(p->bars[i].size, 0);
 	assert_int_equal(p->mig_flags, 0);
@@ -94,7 +102,14 @@ static void test_dmaengine_fields(void **state)
 	assert_int_equal(p->bars[0].nsparse, 1);
 	assert_int_equal(p->bars[0].sparse[0].offset, 0x1000);
 	assert_int_equal(p->bars[0].sparse[0].size, 0x3000);
+	assert_int_equal(p->bars[0].nioeventfds, 0);
 	assert_int_equal(p->bars[2].size, 0x100000);
+	/* a scratch register in BAR2, signalled for one value only */
+	assert_int_equal(p->bars[2].nioeventfds, 1);
+	assert_int_equal(p->bars[2].ioeventfds[0].offset, 0x40);
+	assert_int_equal(p->bars[2].ioeventfds[0].size, 4);
+	assert_true(p->bars[2].ioeventfds[0].has_datamatch);
+	assert_int_equal(p->bars[2].ioeventfds[0].datamatch, 0x5a5a);
 	assert_true(p->bars[2].is64 && p->bars[2].prefetch && p->bars[2].mmap);
 	assert_int_equal(p->bars[2].nsparse, 0);
 	assert_int_equal(p->bars[3].size, 0);
@@ -198,6 +213,15 @@ static const struct bad_case {
 	{ "sparse-zero-size", "bars[0].sparse[0].size: not a nonzero page multiple (0x0)", RULE_PROFILE_SPARSE_ALIGN },
 	{ "sparse-outside", "bars[0].sparse[0]: area [0x1000, +0x4000) extends past the BAR (0x4000)", RULE_PROFILE_SPARSE_RANGE },
 	{ "sparse-overlap", "bars[0].sparse[1]: overlaps sparse[0]", RULE_PROFILE_SPARSE_OVERLAP },
+	{ "ioeventfd-too-many", "bars[0].ioeventfds: too many ioeventfds (17, at most 16)", RULE_PROFILE_IOEVENTFD_COUNT },
+	{ "ioeventfd-size-3", "bars[0].ioeventfds[0].size: must be 1, 2, 4 or 8 (3)", RULE_PROFILE_IOEVENTFD_SIZE },
+	{ "ioeventfd-unaligned", "bars[0].ioeventfds[0].offset: not a multiple of its size 4 (0x102)", RULE_PROFILE_IOEVENTFD_ALIGN },
+	{ "ioeventfd-outside", "bars[0].ioeventfds[0]: register [0x4000, +4) extends past the BAR (0x4000)", RULE_PROFILE_IOEVENTFD_RANGE },
+	{ "ioeventfd-datamatch-wide", "bars[0].ioeventfds[0].datamatch: does not fit in 2 bytes (0x10000)", RULE_PROFILE_IOEVENTFD_DATAMATCH },
+	{ "ioeventfd-overlap", "bars[0].ioeventfds[1]: overlaps ioeventfds[0] (0x104)", RULE_PROFILE_IOEVENTFD_OVERLAP },
+	{ "ioeventfd-on-msix", "bars[0].ioeventfds[0]: register overlaps the MSI-X table (0x810)", RULE_PROFILE_IOEVENTFD_MSIX },
+	{ "ioeventfd-on-pba", "bars[0].ioeventfds[0]: register overlaps the MSI-X PBA (0xc00)", RULE_PROFILE_IOEVENTFD_MSIX },
+	{ "ioeventfd-on-engine", "bars[0].ioeventfds[0]: register overlaps the engine's block (0x14)", RULE_PROFILE_IOEVENTFD_ENGINE },
 	{ "rom-too-small", "rom_size: must be a power of two, 2 KiB-16 MiB (0x400)", RULE_PROFILE_ROM_SIZE },
 	{ "msi-3-vectors", "msi.vectors: must be 1, 2, 4, 8, 16 or 32 (3)", RULE_PROFILE_MSI_VECTORS },
 	{ "msi-64-vectors", "msi.vectors: must be 1, 2, 4, 8, 16 or 32 (64)", RULE_PROFILE_MSI_VECTORS },
@@ -376,6 +400,46 @@ static void test_boundaries(void **state)
 		{ ",\"engine\":{\"bar\":0,\"offset\":0,\"irq\":{\"index\":\"intx\"}},\"intx_pin\":\"INTB\","
 		  "\"bars\":[{\"index\":0,\"size\":\"0x1000\",\"mmap\":true}]", RULE_PROFILE_ENGINE_MMAP },
 		{ ",\"engine\":{\"bar\":0,\"offset\":0},\"bars\":[{\"index\":0,\"size\":64}]", RULE_PROFILE_MISSING_KEY },
+		/* ioeventfds: each size at its alignment, ends at the BAR end, datamatch at its widest,
+		 * adjacent registers, next to the MSI-X table and the engine's block */
+		{ ",\"bars\":[{\"index\":0,\"size\":16,\"ioeventfds\":[{\"offset\":0,\"size\":8,"
+		  "\"datamatch\":\"0xffffffffffffffff\"},{\"offset\":8,\"size\":4,\"datamatch\":\"0xffffffff\"},"
+		  "{\"offset\":12,\"size\":2,\"datamatch\":\"0xffff\"},{\"offset\":14,\"size\":1,"
+		  "\"datamatch\":255},{\"offset\":15,\"size\":1,\"datamatch\":0}]}]", RULE_NONE },
+		{ ",\"bars\":[{\"index\":0,\"size\":16,\"ioeventfds\":[{\"offset\":14,\"size\":1,"
+		  "\"datamatch\":256}]}]", RULE_PROFILE_IOEVENTFD_DATAMATCH },
+		{ ",\"bars\":[{\"index\":0,\"size\":16,\"ioeventfds\":[{\"offset\":12,\"size\":8}]}]",
+		  RULE_PROFILE_IOEVENTFD_ALIGN },
+		{ ",\"bars\":[{\"index\":0,\"size\":16,\"ioeventfds\":[{\"offset\":16,\"size\":1}]}]",
+		  RULE_PROFILE_IOEVENTFD_RANGE },
+		{ ",\"bars\":[{\"index\":0,\"size\":16,\"ioeventfds\":[{\"offset\":\"0xfffffffffffffff8\","
+		  "\"size\":8}]}]", RULE_PROFILE_IOEVENTFD_RANGE },
+		{ ",\"bars\":[{\"index\":0,\"size\":16,\"ioeventfds\":[{\"offset\":0,\"size\":0}]}]",
+		  RULE_PROFILE_IOEVENTFD_SIZE },
+		{ ",\"bars\":[{\"index\":0,\"size\":16,\"ioeventfds\":[{\"offset\":0,\"size\":16}]}]",
+		  RULE_PROFILE_IOEVENTFD_SIZE },
+		{ ",\"bars\":[{\"index\":0,\"size\":16,\"ioeventfds\":[{\"offset\":0}]}]", RULE_PROFILE_MISSING_KEY },
+		{ ",\"bars\":[{\"index\":0,\"size\":16,\"ioeventfds\":[{\"offset\":0,\"size\":4,\"data\":1}]}]",
+		  RULE_PROFILE_UNKNOWN_KEY },
+		{ ",\"bars\":[{\"index\":0,\"size\":16,\"ioeventfds\":[]}]", RULE_NONE },
+		{ ",\"bars\":[{\"index\":0,\"size\":16,\"ioeventfds\":{}}]", RULE_PROFILE_TYPE },
+		{ ",\"bars\":[{\"index\":1,\"size\":32,\"type\":\"io\",\"ioeventfds\":[{\"offset\":4,\"size\":2}]}]",
+		  RULE_NONE },	/* port I/O registers too (KVM_IOEVENTFD_FLAG_PIO) */
+		{ ",\"msix\":{\"vectors\":1,\"bar\":0,\"table_offset\":16,\"pba_offset\":32},"
+		  "\"bars\":[{\"index\":0,\"size\":64,\"ioeventfds\":[{\"offset\":8,\"size\":8},"
+		  "{\"offset\":40,\"size\":8}]}]", RULE_NONE },	/* table [16, 32), PBA [32, 40) */
+		{ ",\"msix\":{\"vectors\":1,\"bar\":0,\"table_offset\":16,\"pba_offset\":32},"
+		  "\"bars\":[{\"index\":0,\"size\":64,\"ioeventfds\":[{\"offset\":28,\"size\":4}]}]",
+		  RULE_PROFILE_IOEVENTFD_MSIX },
+		{ ",\"msix\":{\"vectors\":1,\"bar\":0,\"table_offset\":16,\"pba_offset\":32},"
+		  "\"bars\":[{\"index\":0,\"size\":64},{\"index\":2,\"size\":64,\"ioeventfds\":"
+		  "[{\"offset\":16,\"size\":8}]}]", RULE_NONE },	/* the same offsets in another BAR */
+		{ ",\"engine\":{\"bar\":0,\"offset\":64,\"irq\":{\"index\":\"intx\"}},\"intx_pin\":\"INTA\","
+		  "\"bars\":[{\"index\":0,\"size\":256,\"ioeventfds\":[{\"offset\":56,\"size\":8},"
+		  "{\"offset\":128,\"size\":4}]}]", RULE_NONE },	/* block [64, 128) */
+		{ ",\"engine\":{\"bar\":0,\"offset\":64,\"irq\":{\"index\":\"intx\"}},\"intx_pin\":\"INTA\","
+		  "\"bars\":[{\"index\":0,\"size\":256,\"ioeventfds\":[{\"offset\":124,\"size\":4}]}]",
+		  RULE_PROFILE_IOEVENTFD_ENGINE },
 		{ ",\"name\":\"\"", RULE_PROFILE_NAME },
 		{ ",\"name\":\"a123456789012345678901234567890123456789012345678901234567890ab\"", RULE_NONE },
 		{ ",\"name\":\"a123456789012345678901234567890123456789012345678901234567890abc\"", RULE_PROFILE_NAME },
