@@ -104,7 +104,7 @@ int vfsim_vu_client_dma_map(struct vfsim_vu_client *c, uint64_t iova, uint64_t s
 		c->wins = nw;
 		c->capwins = n;
 	}
-	fd = memfd_create("vfsim-vu-dma", MFD_CLOEXEC);
+	fd = memfd_create("vfsim-vu-dma", MFD_CLOEXEC | MFD_ALLOW_SEALING);	/* the server seals it */
 	if (fd < 0)
 		return -errno;
 	if (ftruncate(fd, (off_t)size) < 0) {

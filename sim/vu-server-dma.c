@@ -6,16 +6,20 @@
  * (dev->dma while a client is attached).
  *
  * A window with an fd is mmap'd (offset rounded down, length rounded up to
- * the page, as libvfio-user does) and mapped with vaddr = that memory; a
+ * the page, as libvfio-user does) and mapped with vaddr = that memory, once
+ * the fd is sealed against shrinking (else it is reached with pread/pwrite,
+ * see vu_srv_fd_sealed); a
  * window without an fd is mapped with vaddr 0 and reached through the
  * space's dma_ops, which send DMA_READ/DMA_WRITE to the client (over the
  * twin socket when negotiated), split so that no count exceeds the
  * client's max_data_xfer_size (nor ours: we receive the DMA_READ reply),
  * and wait up to dma_timeout_ms for each reply.
  */
+#define _GNU_SOURCE	/* F_ADD_SEALS, F_GET_SEALS */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -104,8 +108,23 @@ static void vu_srv_win_release_all(struct vfsim_vu_server *s)
 
 /* ---- DMA_MAP / DMA_UNMAP ------------------------------------------------------ */
 
-/* mmap [offset, offset + size) of @fd; the file must cover it (a mapping
- * past the end of a file would SIGBUS on the first device access). */
+/* Can the client no longer shrink @fd? A file mapped here and truncated by
+ * the client afterwards would make the next device access take SIGBUS, so a
+ * regular file is mapped only once F_SEAL_SHRINK holds (a memfd created with
+ * MFD_ALLOW_SEALING takes it); any other file is reached with pread/pwrite,
+ * where a truncated file is a short read (EFAULT), not a crash. */
+static bool vu_srv_fd_sealed(int fd)
+{
+	int seals;
+
+	(void)fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK);
+	seals = fcntl(fd, F_GET_SEALS);
+	return seals >= 0 && (seals & F_SEAL_SHRINK);
+}
+
+/* Make [offset, offset + size) of @fd reachable: mmap it (sealed regular
+ * files, and non-regular fds that cannot shrink), else file I/O. The file
+ * must cover the window at map time. */
 static int vu_srv_win_mmap(struct vu_srv_win *w, int fd, uint64_t offset, uint64_t size,
 			   uint32_t flags, uint64_t *ret_vaddr)
 {
@@ -118,6 +137,12 @@ static int vu_srv_win_mmap(struct vu_srv_win *w, int fd, uint64_t offset, uint64
 		return vfsim_reject(RULE_VU_SRV_DMA_MAP_FD, -EBADF);
 	if (S_ISREG(st.st_mode) && (st.st_size < 0 || offset + size > (uint64_t)st.st_size))
 		return vfsim_reject(RULE_VU_SRV_DMA_MAP_FD_RANGE, -EINVAL);
+	if (S_ISREG(st.st_mode) && !vu_srv_fd_sealed(fd)) {
+		w->file_io = true;
+		w->offset = offset;
+		*ret_vaddr = 0;		/* reached through the space's ops: vu_srv_dma_msg_rw */
+		return 0;
+	}
 	if (delta + size < size || delta + size > SIZE_MAX - ps)
 		return vfsim_reject(RULE_VU_SRV_DMA_MAP_RANGE, -EINVAL);
 	len = (delta + size + ps - 1) & ~(ps - 1);
@@ -380,13 +405,52 @@ static int vu_srv_dma_one(struct vfsim_vu_server *s, uint64_t iova, void *buf, s
 	return vu_srv_dma_wait(s, c, h.id, cmd, iova, buf, len, write);
 }
 
-/* dma_ops.rw of the connection's space: a window without an fd. */
+/* The file-I/O window holding [iova, iova + len), NULL if none. dma_rw
+ * calls the ops once per mapping span, so the range is inside one window. */
+static const struct vu_srv_win *vu_srv_win_file(const struct vfsim_vu_server *s, uint64_t iova, size_t len)
+{
+	unsigned pos = vu_srv_win_lower(s, iova + 1);
+	const struct vu_srv_win *w;
+
+	if (!pos)
+		return NULL;
+	w = &s->wins[pos - 1];
+	if (!w->file_io || iova < w->iova || iova - w->iova > w->size || len > w->size - (iova - w->iova))
+		return NULL;
+	return w;
+}
+
+static int vu_srv_dma_file_rw(const struct vu_srv_win *w, uint64_t iova, void *buf, size_t len, bool write)
+{
+	uint64_t off = w->offset + (iova - w->iova);
+	uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = write ? pwrite(w->fd, p, len, (off_t)off) : pread(w->fd, p, len, (off_t)off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)	/* the client truncated the file, or it refuses the access */
+			return vfsim_reject(RULE_VU_SRV_DMA_FILE_IO, -EFAULT);
+		p += n;
+		off += (uint64_t)n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* dma_ops.rw of the connection's space: a window without an fd (messages),
+ * or with an fd that could not be sealed (file I/O). */
 static int vu_srv_dma_msg_rw(void *opaque, uint64_t iova, void *buf, size_t len, bool write)
 {
 	struct vfsim_vu_server *s = opaque;
+	const struct vu_srv_win *w = vu_srv_win_file(s, iova, len);
 	uint64_t chunk = s->peer.max_data_xfer_size;
 	uint8_t *p = buf;
 	int r = 0;
+
+	if (w)
+		return vu_srv_dma_file_rw(w, iova, buf, len, write);
 
 	/* One request in flight: a reply wait never runs a command, so it
 	 * cannot start another DMA; refuse if it somehow would. */

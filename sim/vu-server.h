@@ -64,6 +64,8 @@ struct vu_srv_win {
 	int fd;				/* the client's fd, -1 without */
 	void *map;			/* mmap of the fd (page-rounded), NULL without */
 	size_t maplen;
+	bool file_io;			/* fd reached with pread/pwrite (it could not be sealed) */
+	uint64_t offset;		/* file offset of iova, for file_io */
 };
 
 struct vu_srv_queued {

@@ -7,7 +7,8 @@
  * unmap rejections, a reconnect that keeps device state and releases every
  * fd, DEVICE_FEATURE migration and DMA logging, and listen on a path.
  */
-#define _GNU_SOURCE	/* memfd_create */
+#define _GNU_SOURCE	/* memfd_create, F_ADD_SEALS */
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <sys/eventfd.h>
@@ -130,6 +131,50 @@ static void test_dma_map_memfd_engine(void **state)
 	munmap(mem, 4 * PAGE);
 	close(fd);
 	vfx_close(&f);
+}
+
+/* A client that shrinks a mapped file must not crash the server (SIGBUS):
+ * a memfd that allows sealing is sealed against shrinking at DMA_MAP (the
+ * client's ftruncate then fails with EPERM); any other file is reached with
+ * pread/pwrite, so device DMA after a truncation fails with EFAULT and the
+ * server goes on serving. */
+static void test_dma_map_fd_truncation(void **state)
+{
+	for (int sealable = 0; sealable < 2; sealable++) {
+		int fd = memfd_create("vu-dma", MFD_CLOEXEC | (sealable ? MFD_ALLOW_SEALING : 0));
+		uint8_t *mem;
+		struct vfx f;
+
+		assert_true(fd >= 0);
+		assert_int_equal(ftruncate(fd, 2 * PAGE), 0);
+		mem = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		assert_true(mem != MAP_FAILED);
+		for (unsigned i = 0; i < PAGE; i++)
+			mem[i] = (uint8_t)(i * 31 + sealable);
+		vfx_open(&f, "dmaengine", NULL);
+		t_negotiate(&f);
+		assert_int_equal(do_map(&f, IOVA, 2 * PAGE, 0, VU_DMA_MAP_READ | VU_DMA_MAP_WRITE, fd), 0);
+		engine_go(&f, IOVA, IOVA + PAGE, PAGE);
+		assert_int_equal(engine_reg(&f, ENGINE_REG_STATUS), ENGINE_STATUS_DONE);
+		assert_memory_equal(mem, mem + PAGE, PAGE);
+		assert_int_equal(munmap(mem, 2 * PAGE), 0);	/* the test must not touch it once truncated */
+		if (sealable) {
+			assert_true(fcntl(fd, F_GET_SEALS) & F_SEAL_SHRINK);
+			assert_int_equal(ftruncate(fd, 0), -1);
+			assert_int_equal(errno, EPERM);
+			engine_go(&f, IOVA + PAGE, IOVA, PAGE);
+			assert_int_equal(engine_reg(&f, ENGINE_REG_STATUS), ENGINE_STATUS_DONE);
+		} else {
+			assert_int_equal(ftruncate(fd, 0), 0);
+			engine_go(&f, IOVA + PAGE, IOVA, PAGE);
+			assert_int_equal(engine_reg(&f, ENGINE_REG_STATUS), ENGINE_STATUS_ERROR);
+			assert_int_equal(engine_reg(&f, ENGINE_REG_ERRNO), EFAULT);
+		}
+		/* still serving */
+		assert_int_equal(do_unmap(&f, IOVA, 2 * PAGE, 0), 0);
+		vfx_close(&f);
+		close(fd);
+	}
 }
 
 static void test_dma_map_rejected(void **state)
@@ -662,6 +707,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dma_map_memfd_engine),
 		cmocka_unit_test(test_dma_map_rejected),
+		cmocka_unit_test(test_dma_map_fd_truncation),
 		cmocka_unit_test(test_reconnect),
 		cmocka_unit_test(test_dma_messages_main_socket),
 		cmocka_unit_test(test_dma_messages_qemu_layout),
