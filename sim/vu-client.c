@@ -364,6 +364,7 @@ static int vu_cli_twin(struct vfsim_vu_client *c, struct vu_msg *m)
 	r = vu_conn_new(fd, VU_HDR_SIZE + 16 + c->own.max_data_xfer_size, VU_MAX_FDS_PER_MSG, NULL, &c->twin);
 	if (r < 0)
 		return r;
+	vu_conn_set_send_timeout(c->twin, c->timeout_ms);
 	m->fds[c->peer.twin_fd_index] = -1;
 	return 0;
 }
@@ -453,6 +454,7 @@ int vfsim_vu_client_attach(int fd, const struct vfsim_vu_client_config *cfg, str
 		free(c);
 		return r;
 	}
+	vu_conn_set_send_timeout(c->conn, c->timeout_ms);	/* a server that stops reading */
 	r = vu_cli_version(c);
 	if (r < 0) {
 		vfsim_vu_client_free(c);

@@ -63,6 +63,7 @@ struct vu_conn {
 	int result;		/* of a completed message: 0, -EMSGSIZE, -EBADMSG, -ENOMEM */
 	int broken_err;
 	int send_err;		/* a send failed mid-message: the peer's framing is lost */
+	int send_timeout_ms;	/* -1: a send may wait for room for ever */
 	uint8_t scratch[VU_CONN_SCRATCH];
 };
 
@@ -374,6 +375,7 @@ int vu_conn_new(int fd, uint32_t max_size, unsigned max_fds, const struct vu_con
 	if (!c)
 		return -ENOMEM;
 	c->fd = fd;
+	c->send_timeout_ms = -1;
 	if (ops)
 		c->ops = *ops;
 	else
@@ -450,6 +452,7 @@ int vu_conn_send(struct vu_conn *c, struct vu_hdr *h, const void *payload, size_
 		uint8_t buf[VU_CONN_CMSG_SPACE];
 	} ctrl;
 	size_t total, sent = 0;
+	struct timespec deadline;
 
 	if (len > UINT32_MAX - VU_HDR_SIZE)
 		return vfsim_reject(RULE_VU_CONN_SEND_SIZE, -EMSGSIZE);
@@ -459,6 +462,17 @@ int vu_conn_send(struct vu_conn *c, struct vu_hdr *h, const void *payload, size_
 		return c->send_err;
 	h->size = VU_HDR_SIZE + (uint32_t)len;
 	total = h->size;
+	if (c->send_timeout_ms >= 0) {
+		/* A peer that stops reading must not hold us for ever: never
+		 * block in sendmsg, wait for room in poll against a deadline. */
+		clock_gettime(CLOCK_MONOTONIC, &deadline);
+		deadline.tv_sec += c->send_timeout_ms / 1000;
+		deadline.tv_nsec += (long)(c->send_timeout_ms % 1000) * 1000000;
+		if (deadline.tv_nsec >= 1000000000) {
+			deadline.tv_sec++;
+			deadline.tv_nsec -= 1000000000;
+		}
+	}
 
 	/* Every iteration sends bytes or waits for room; the fds go with the
 	 * first bytes that leave (§1.1), i.e. until sent > 0. */
@@ -488,11 +502,12 @@ int vu_conn_send(struct vu_conn *c, struct vu_hdr *h, const void *payload, size_
 			cm->cmsg_len = CMSG_LEN(nfds * sizeof(int));
 			memcpy(CMSG_DATA(cm), fds, nfds * sizeof(int));
 		}
-		r = c->ops.sendmsg(c->ops.opaque, &mh, MSG_NOSIGNAL);
+		r = c->ops.sendmsg(c->ops.opaque, &mh,
+				   MSG_NOSIGNAL | (c->send_timeout_ms >= 0 ? MSG_DONTWAIT : 0));
 		if (r == -EINTR)
 			continue;
-		if (r == -EAGAIN)
-			r = conn_wait(c->fd, POLLOUT, NULL);	/* 0: room now */
+		if (r == -EAGAIN)	/* 0: room now */
+			r = conn_wait(c->fd, POLLOUT, c->send_timeout_ms >= 0 ? &deadline : NULL);
 		else if (r == 0 || (r > 0 && (size_t)r > total - sent))
 			r = -EIO;	/* a transport that neither sends nor fails */
 		if (r < 0) {
@@ -536,4 +551,9 @@ void vu_msg_release(struct vu_msg *m)
 	free(m->payload);
 	m->payload = NULL;
 	m->len = 0;
+}
+
+void vu_conn_set_send_timeout(struct vu_conn *c, int ms)
+{
+	c->send_timeout_ms = ms < 0 ? -1 : ms;
 }

@@ -53,6 +53,10 @@ int vu_conn_recv(struct vu_conn *c, struct vu_msg *ret, bool block, int timeout_
  * the first sendmsg. Handles partial writes; -EPIPE/-ECONNRESET when gone. */
 int vu_conn_send(struct vu_conn *c, struct vu_hdr *h, const void *payload, size_t len,
 		 const int *fds, unsigned nfds);
+/* Bound how long vu_conn_send waits for room (a peer that stops reading):
+ * past @ms it fails with -ETIMEDOUT (and, with part of a message sent, so
+ * does every later send). -1, the default: no bound. */
+void vu_conn_set_send_timeout(struct vu_conn *c, int ms);
 /* Convenience: a header-only reply (error 0 = success) to @req. */
 int vu_conn_reply(struct vu_conn *c, const struct vu_hdr *req, int err);
 /* Free a message's payload and close every fd still owned (>= 0). */

@@ -232,6 +232,7 @@ static int vu_srv_twin_new(struct vfsim_vu_server *s, struct vu_srv_reply *rep)
 		close(sv[1]);
 		return r;
 	}
+	vu_conn_set_send_timeout(s->twin, s->cfg.dma_timeout_ms);
 	r = vu_srv_watch(s, sv[0], VU_SRV_EV_TWIN);
 	if (r < 0) {
 		vu_conn_free(s->twin);
@@ -575,6 +576,8 @@ int vfsim_vu_server_attach(struct vfsim_vu_server *s, int fd)
 		close(fd);
 		return r;
 	}
+	/* a client that stops reading its replies is dropped, not waited for */
+	vu_conn_set_send_timeout(s->conn, s->cfg.dma_timeout_ms);
 	r = vu_srv_watch(s, fd, VU_SRV_EV_CONN);
 	if (r < 0) {
 		vu_conn_free(s->conn);

@@ -11,6 +11,7 @@
  * Every case counts /proc/self/fd before and after.
  */
 #include "vu-conn-fixture.h"
+#include <time.h>
 
 /* ---- sending ------------------------------------------------------------ */
 
@@ -202,6 +203,34 @@ static void test_send_errors(void **state)
 	peer_close(&p);
 }
 
+/* A peer that stops reading: with a send timeout the send fails with
+ * -ETIMEDOUT near the deadline instead of blocking for ever, on a blocking
+ * socket too; part of the message is out, so every later send fails. */
+static void test_send_timeout(void **state)
+{
+	const size_t big = 8u << 20;	/* far more than the socket buffers hold */
+	uint8_t *payload = calloc(1, big);
+	struct vu_hdr h = { .id = 1, .cmd = VU_CMD_REGION_READ, .flags = VU_FLAGS_TYPE_REPLY };
+	struct timespec t0, t1;
+	struct vu_conn *c;
+	int sv[2];
+	long ms;
+
+	assert_non_null(payload);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);	/* blocking */
+	assert_int_equal(vu_conn_new(sv[0], 1u << 20, 8, NULL, &c), 0);
+	vu_conn_set_send_timeout(c, 150);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(vu_conn_send(c, &h, payload, big, NULL, 0), -ETIMEDOUT);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	assert_true(ms >= 140 && ms < 2000);
+	assert_int_equal(vu_conn_send(c, &h, NULL, 0, NULL, 0), -ETIMEDOUT);	/* sticky */
+	vu_conn_free(c);
+	close(sv[1]);
+	free(payload);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -209,6 +238,7 @@ int main(void)
 		cmocka_unit_test(test_send_partial_fake),
 		cmocka_unit_test(test_reply),
 		cmocka_unit_test(test_send_errors),
+		cmocka_unit_test(test_send_timeout),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
