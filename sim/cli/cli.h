@@ -16,9 +16,10 @@ struct cli_cmd {
 	const char *usage;			/* "info PROFILE...  one line of what it does" */
 };
 
-/* info.c, serve.c, client.c */
+/* info.c, serve.c, client.c, check.c */
 int cli_info(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 int cli_client(int argc, char **argv);
+int cli_check(int argc, char **argv);
 
 #endif

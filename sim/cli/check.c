@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * `vfsim check`: the conformance suite's command line. Parses the options
+ * into struct conf_opts and hands the case tables to the runner
+ * (conformance/runner.c), whose return value is the exit code: 0 every
+ * required case passed, 1 a required case failed, 2 usage or harness error,
+ * 3 the expectation file was violated. With no target the kernel-uAPI cases
+ * run against the built-in model; vfio-user targets are later work (#4).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "conf.h"
+
+static void check_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: vfsim check [OPTIONS]\n"
+		"Run the conformance cases against the built-in kernel-uAPI model.\n\n"
+		"  --list              list the cases (with --coverage: the uncovered MUST rules)\n"
+		"  --filter GLOB       only cases whose id matches GLOB (fnmatch)\n"
+		"  --timeout MS        per-case time limit (default 2000)\n"
+		"  --seed N            seed for cases that randomise (default 1)\n"
+		"  --strict            NON-STRICT verdicts count as failures\n"
+		"  --expect FILE       expected non-PASS verdicts: \"CASE-ID VERDICT reason\" per line\n"
+		"  --tap FILE          write a TAP 13 report\n"
+		"  --junit FILE        write a JUnit XML report\n"
+		"  --json FILE         write a JSON report (schema_version 1)\n"
+		"  --profile FILE      device profile (default fixtures/devices/dmaengine.json)\n"
+		"  --coverage          print rule coverage per role and level\n"
+		"  -q, --quiet         no progress line per case\n"
+		"  --socket PATH, --server-cmd CMD, --client-cmd CMD   vfio-user targets (not yet supported)\n"
+		"exit: 0 pass, 1 a required case failed, 2 usage or harness error, 3 expectations violated\n");
+}
+
+static int check_number(const char *s, unsigned long long max, unsigned long long *ret)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s || *end || v > max || s[0] == '-')
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+enum {
+	OPT_LIST = 256, OPT_FILTER, OPT_TIMEOUT, OPT_SEED, OPT_STRICT, OPT_EXPECT, OPT_TAP, OPT_JUNIT, OPT_JSON,
+	OPT_PROFILE, OPT_COVERAGE, OPT_SOCKET, OPT_SERVER_CMD, OPT_CLIENT_CMD, OPT_SPAWN,
+};
+
+static const struct option check_longopts[] = {
+	{ "list", no_argument, NULL, OPT_LIST },
+	{ "filter", required_argument, NULL, OPT_FILTER },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "expect", required_argument, NULL, OPT_EXPECT },
+	{ "tap", required_argument, NULL, OPT_TAP },
+	{ "junit", required_argument, NULL, OPT_JUNIT },
+	{ "json", required_argument, NULL, OPT_JSON },
+	{ "profile", required_argument, NULL, OPT_PROFILE },
+	{ "coverage", no_argument, NULL, OPT_COVERAGE },
+	{ "socket", required_argument, NULL, OPT_SOCKET },
+	{ "server-cmd", required_argument, NULL, OPT_SERVER_CMD },
+	{ "client-cmd", required_argument, NULL, OPT_CLIENT_CMD },
+	{ "spawn", required_argument, NULL, OPT_SPAWN },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+int cli_check(int argc, char **argv)
+{
+	struct conf_opts o = { .timeout_ms = CONF_DEFAULT_TIMEOUT_MS, .seed = 1 };
+	unsigned long long n;
+	int opt;
+
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":qh", check_longopts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_LIST: o.list = true; break;
+		case OPT_FILTER: o.filter = optarg; break;
+		case OPT_TIMEOUT:
+			if (check_number(optarg, 3600000, &n) < 0 || !n) {
+				fprintf(stderr, "vfsim check: --timeout wants milliseconds in 1..3600000, not '%s'\n", optarg);
+				return CLI_EXIT_USAGE;
+			}
+			o.timeout_ms = (unsigned)n;
+			break;
+		case OPT_SEED:
+			if (check_number(optarg, UINT64_MAX, &n) < 0) {
+				fprintf(stderr, "vfsim check: --seed wants a number, not '%s'\n", optarg);
+				return CLI_EXIT_USAGE;
+			}
+			o.seed = n;
+			break;
+		case OPT_STRICT: o.strict = true; break;
+		case OPT_EXPECT: o.expect_path = optarg; break;
+		case OPT_TAP: o.tap_path = optarg; break;
+		case OPT_JUNIT: o.junit_path = optarg; break;
+		case OPT_JSON: o.json_path = optarg; break;
+		case OPT_PROFILE: o.profile_path = optarg; break;
+		case OPT_COVERAGE: o.coverage = true; break;
+		case 'q': o.quiet = true; break;
+		case OPT_SOCKET:
+		case OPT_SERVER_CMD:
+		case OPT_CLIENT_CMD:
+		case OPT_SPAWN:
+			fprintf(stderr, "vfsim check: vfio-user targets (--socket, --server-cmd, --client-cmd) are not yet "
+				"supported; only the built-in kernel-uAPI model is (issue #4)\n");
+			return CLI_EXIT_USAGE;
+		case 'h':
+			check_usage(stdout);
+			return 0;
+		case ':':
+			fprintf(stderr, "vfsim check: %s needs an argument\n", argv[optind - 1]);
+			check_usage(stderr);
+			return CLI_EXIT_USAGE;
+		default:
+			fprintf(stderr, "vfsim check: unknown option '%s'\n", argv[optind - 1]);
+			check_usage(stderr);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "vfsim check: unexpected argument '%s'\n", argv[optind]);
+		check_usage(stderr);
+		return CLI_EXIT_USAGE;
+	}
+	return conf_run(&o, conf_uapi_tables, conf_uapi_ntables);
+}
