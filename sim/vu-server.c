@@ -430,7 +430,10 @@ static void vu_srv_received(struct vfsim_vu_server *s, int rc, struct vu_msg *m)
 	}
 	r = vu_check_hdr(&m->hdr, UINT32_MAX);
 	if (r < 0) {
-		if (!s->negotiated)
+		/* Before VERSION nothing is trusted; an undefined TYPE (2..15) is
+		 * neither a command to answer nor a reply to match: close, as
+		 * the digest's TR-14 allows (error or close). */
+		if (!s->negotiated || (type != VU_FLAGS_TYPE_COMMAND && type != VU_FLAGS_TYPE_REPLY))
 			s->drop = true;
 		if (type == VU_FLAGS_TYPE_COMMAND)
 			vu_srv_send_reply(s, &m->hdr, m, &rep, r);

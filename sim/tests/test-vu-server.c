@@ -258,6 +258,33 @@ static void test_framing_error_drops(void **state)
 	vfx_close(&f);
 }
 
+/* TR-14: a message with an undefined TYPE (2..15) is neither a command to
+ * answer nor a reply to match: the server closes the connection. A stray
+ * REPLY (type 1) is dropped and the connection stays usable. */
+static void test_undefined_type_drops(void **state)
+{
+	static const uint32_t types[] = { 2, 15 };
+	uint8_t info[16] = { 16 };
+	struct vmsg m = { 0 };
+	struct vfx f;
+
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		vfx_open(&f, "dmaengine", NULL);
+		t_negotiate(&f);
+		t_send(&f, T_GET_INFO, types[i], info, sizeof(info), NULL, 0);
+		assert_int_equal(vfsim_vu_server_process(f.s), 1);
+		assert_int_equal(vfsim_vu_server_fd(f.s), -1);
+		vfx_close(&f);
+	}
+	vfx_open(&f, "dmaengine", NULL);
+	t_negotiate(&f);
+	t_send(&f, T_GET_INFO, T_REPLY, info, sizeof(info), NULL, 0);
+	t_process(&f);
+	req_ok(&f, T_GET_INFO, info, sizeof(info), NULL, 0, &m);
+	t_msg_free(&m);
+	vfx_close(&f);
+}
+
 /* ---- device and regions ---------------------------------------------------- */
 
 static void test_get_info(void **state)
@@ -650,6 +677,7 @@ int main(void)
 		cmocka_unit_test(test_no_reply_suppresses_errors),
 		cmocka_unit_test(test_oversized_message),
 		cmocka_unit_test(test_framing_error_drops),
+		cmocka_unit_test(test_undefined_type_drops),
 		cmocka_unit_test(test_get_info),
 		cmocka_unit_test(test_region_info),
 		cmocka_unit_test(test_io_fds),
