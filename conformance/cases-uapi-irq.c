@@ -300,6 +300,8 @@ const struct conf_table *const conf_uapi_tables[] = {
 	&conf_uapi_container_table,
 	&conf_uapi_device_table,
 	&conf_uapi_irq_table,
+	&conf_uapi_feature_table,
+	&conf_uapi_type1_table,
 };
 
 const size_t conf_uapi_ntables = sizeof(conf_uapi_tables) / sizeof(conf_uapi_tables[0]);

@@ -95,13 +95,14 @@ int conf_needs_met(const char *needs, unsigned have, char *reason, size_t len);
 
 /* ---- targets --------------------------------------------------------------- */
 
-enum conf_target_kind { CONF_TARGET_UAPI };
+enum conf_target_kind { CONF_TARGET_UAPI, CONF_TARGET_VU_SOCKET };
 
 /* What the runner knows about the target before any case runs. */
 struct conf_target {
 	enum conf_target_kind kind;
 	const char *profile_path;
 	const struct vfsim_profile *profile;	/* loaded once; each case builds a device from it */
+	const char *socket_path;	/* a third-party vfio-user server; NULL = the built-in one */
 	char device_name[64];
 	unsigned features;		/* enum conf_feature bits, discovered */
 	uint32_t dev_flags, num_regions, num_irqs;
@@ -133,11 +134,20 @@ struct conf_uapi {
 	int container, group, device;	/* -1 while not open */
 };
 
+/* Per-case state of the vfio-user server target (conf-vu.c): one connection. */
+struct conf_vu {
+	int sock;			/* our end; -1 when not connected */
+	int server_pid;			/* the built-in server's process; 0 for --socket */
+	uint16_t next_id;
+	bool mute;			/* no transcript line per message (bulk loops) */
+};
+
 #define CONF_DETAIL_MAX 1024
 
 struct conf_ctx {
 	const struct conf_target *target;
 	struct conf_uapi u;
+	struct conf_vu v;
 	int verdict;			/* worst recorded so far */
 	char detail[CONF_DETAIL_MAX];
 	uint64_t seed;			/* --seed mixed with the case id: stable per case */
@@ -199,14 +209,82 @@ void conf_uapi_target_down(struct conf_ctx *ctx);
  * Returns 0 or -errno with a message in @err. */
 int conf_uapi_discover(struct conf_target *t, char *err, size_t errlen);
 
+/* ---- vfio-user server target helpers (conf-vu.c) ------------------------------ */
+
+/* The header and commands as the spec defines them (digest 1.3, 3.0),
+ * transcribed here so cases judge the server by the spec, not by sim/. */
+struct conf_vu_hdr {
+	uint16_t id, cmd;
+	uint32_t size;			/* the whole message, header included */
+	uint32_t flags;
+	uint32_t error;
+} __attribute__((packed));
+
+enum {
+	CONF_VU_VERSION = 1, CONF_VU_DMA_MAP, CONF_VU_DMA_UNMAP, CONF_VU_GET_INFO, CONF_VU_GET_REGION_INFO,
+	CONF_VU_GET_REGION_IO_FDS, CONF_VU_GET_IRQ_INFO, CONF_VU_SET_IRQS, CONF_VU_REGION_READ,
+	CONF_VU_REGION_WRITE, CONF_VU_DMA_READ, CONF_VU_DMA_WRITE, CONF_VU_RESET,
+	CONF_VU_REGION_WRITE_MULTI = 15, CONF_VU_DEVICE_FEATURE, CONF_VU_MIG_DATA_READ, CONF_VU_MIG_DATA_WRITE,
+};
+
+#define CONF_VU_F_REPLY 0x1u		/* TYPE (bits 0-3) = REPLY */
+#define CONF_VU_F_TYPE_MASK 0xfu
+#define CONF_VU_F_NO_REPLY 0x10u
+#define CONF_VU_F_ERROR 0x20u
+#define CONF_VU_MAX_FDS 64		/* fds the helpers send or keep per message */
+#define CONF_VU_TIMEOUT_MS 1000		/* default wait for a reply */
+
+struct conf_vu_msg {
+	struct conf_vu_hdr hdr;
+	uint8_t *payload;		/* malloc'd, hdr.size - 16 bytes */
+	uint32_t len;
+	int fds[CONF_VU_MAX_FDS];
+	unsigned nfds;
+};
+
+/* Connect the case (built-in server in a second process, or --socket). */
+int conf_vu_target_up(struct conf_ctx *ctx);
+/* Close the connection and reap the built-in server: CONF_PEER_CRASH when it
+ * died of a signal, else CONF_PASS. */
+int conf_vu_target_down(struct conf_ctx *ctx);
+/* Send @h as given (msg_size untouched) / with msg_size = 16 + @len. */
+int conf_vu_send_raw(struct conf_ctx *ctx, const struct conf_vu_hdr *h, const void *payload, size_t len,
+		     const int *fds, unsigned nfds);
+int conf_vu_send(struct conf_ctx *ctx, uint16_t id, uint16_t cmd, uint32_t flags, const void *payload, size_t len,
+		 const int *fds, unsigned nfds);
+/* The next message id of this connection. */
+uint16_t conf_vu_id(struct conf_ctx *ctx);
+/* Receive one message within @timeout_ms (0 = CONF_VU_TIMEOUT_MS): 0,
+ * -ETIMEDOUT, -ECONNRESET (closed), -EPROTO (msg_size unusable). */
+int conf_vu_recv(struct conf_ctx *ctx, struct conf_vu_msg *m, int timeout_ms);
+void conf_vu_msg_free(struct conf_vu_msg *m);
+/* Send a command, receive its reply (FAIL recorded when id/cmd do not echo).
+ * 0, -errno of an error reply (EINVAL when its error is 0), or a transport
+ * error as conf_vu_recv. @reply is valid (free it) whenever the return is
+ * not a transport error. */
+int conf_vu_call(struct conf_ctx *ctx, uint16_t cmd, const void *payload, size_t len, struct conf_vu_msg *reply);
+/* VERSION @major.@minor with @json (NULL: no JSON) as conf_vu_call. */
+int conf_vu_version(struct conf_ctx *ctx, uint16_t major, uint16_t minor, const char *json,
+		    struct conf_vu_msg *reply);
+/* VERSION 0.0 with @json; a refusal is a harness error (returned). */
+int conf_vu_negotiate(struct conf_ctx *ctx, const char *json);
+/* Did the server close the connection (within @timeout_ms)? */
+bool conf_vu_peer_closed(struct conf_ctx *ctx, int timeout_ms);
+
 /* ---- the case tables --------------------------------------------------------- */
 
 extern const struct conf_table conf_uapi_container_table;
 extern const struct conf_table conf_uapi_device_table;
 extern const struct conf_table conf_uapi_irq_table;
+extern const struct conf_table conf_uapi_feature_table;
+extern const struct conf_table conf_uapi_type1_table;
 /* Every kernel-uAPI table, in report order. */
 extern const struct conf_table *const conf_uapi_tables[];
 extern const size_t conf_uapi_ntables;
+extern const struct conf_table conf_vu_transport_table;
+/* Every vfio-user server table, in report order. */
+extern const struct conf_table *const conf_vu_server_tables[];
+extern const size_t conf_vu_server_ntables;
 
 /* ---- the runner (runner.c, report.c) ---------------------------------------- */
 
@@ -228,6 +306,7 @@ struct conf_opts {
 	const char *expect_path;
 	const char *tap_path, *junit_path, *json_path;
 	const char *profile_path;	/* NULL = fixtures/devices/dmaengine.json */
+	const char *socket_path;	/* run only the server cases, against this vfio-user socket */
 	FILE *out;			/* terminal report; NULL = stdout */
 	FILE *err;			/* diagnostics; NULL = stderr */
 };

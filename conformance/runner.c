@@ -163,6 +163,8 @@ static void conf_case_child(void *arg, int fd)
 	const struct conf_case_job *job = arg;
 	struct conf_ctx ctx;
 	uint8_t vrec[4 + CONF_DETAIL_MAX];
+	/* A case judging a vfio-user server talks to one over a socket (conf-vu.c). */
+	bool vu = job->c->roles & CONF_ROLE_SERVER;
 	uint32_t v;
 	int r;
 
@@ -171,7 +173,7 @@ static void conf_case_child(void *arg, int fd)
 	ctx.out_fd = fd;
 	ctx.seed = conf_case_seed(job->rs->o->seed, job->c->id);
 	ctx.rng = ctx.seed;
-	r = conf_uapi_target_up(&ctx);
+	r = vu ? conf_vu_target_up(&ctx) : conf_uapi_target_up(&ctx);
 	if (r < 0) {
 		v = conf_harness_error(&ctx, "cannot build the target: %s", strerror(-r));
 	} else {
@@ -181,7 +183,13 @@ static void conf_case_child(void *arg, int fd)
 		if (r < 0 || r >= CONF_NVERDICTS)
 			r = conf_harness_error(&ctx, "run function returned %d, not a verdict", r);
 		v = (uint32_t)(r > ctx.verdict ? r : ctx.verdict);
-		conf_uapi_target_down(&ctx);
+		if (vu) {
+			r = conf_vu_target_down(&ctx);
+			if ((uint32_t)r > v)
+				v = (uint32_t)r;
+		} else {
+			conf_uapi_target_down(&ctx);
+		}
 	}
 	memcpy(vrec, &v, 4);
 	memcpy(vrec + 4, ctx.detail, strlen(ctx.detail));
@@ -631,16 +639,21 @@ int conf_run(const struct conf_opts *o_in, const struct conf_table *const *table
 		fprintf(err, "vfsim check: %s\n", perr);
 		goto out;
 	}
-	rs.target.kind = CONF_TARGET_UAPI;
+	rs.target.kind = o.socket_path ? CONF_TARGET_VU_SOCKET : CONF_TARGET_UAPI;
 	rs.target.profile_path = o.profile_path;
 	rs.target.profile = prof;
-	if (conf_discover(&rs, err) < 0)
+	/* A third-party server is only spoken to by its cases: no discovery. */
+	if (!o.socket_path && conf_discover(&rs, err) < 0)
 		goto out;
+	rs.target.socket_path = o.socket_path;
 	/* Discovery's image came from a child: its pointers are this process's. */
 	rs.target.profile_path = o.profile_path;
 	rs.target.profile = prof;
 
-	if (!o.quiet)
+	if (!o.quiet && o.socket_path)
+		fprintf(out, "vfsim check: %zu of %zu cases against the vfio-user server at %s, seed %llu, timeout %u ms\n",
+			nsel, nall, o.socket_path, (unsigned long long)o.seed, o.timeout_ms);
+	else if (!o.quiet)
 		fprintf(out, "vfsim check: %zu of %zu cases against the kernel-uAPI model (%s), seed %llu, timeout %u ms\n",
 			nsel, nall, rs.target.device_name, (unsigned long long)o.seed, o.timeout_ms);
 	if (conf_run_cases(&rs, sel, nsel, out) < 0) {

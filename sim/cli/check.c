@@ -5,7 +5,9 @@
  * (conformance/runner.c), whose return value is the exit code: 0 every
  * required case passed, 1 a required case failed, 2 usage or harness error,
  * 3 the expectation file was violated. With no target the kernel-uAPI cases
- * run against the built-in model; vfio-user targets are later work (#4).
+ * run against the built-in model and the vfio-user server cases against the
+ * built-in server; --socket PATH runs only the server cases, against a
+ * third-party server listening there. Client targets are later work (#4).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,7 +22,8 @@ static void check_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: vfsim check [OPTIONS]\n"
-		"Run the conformance cases against the built-in kernel-uAPI model.\n\n"
+		"Run the conformance cases against the built-in kernel-uAPI model and vfio-user server,\n"
+		"or (--socket) the vfio-user server cases against a server listening on PATH.\n\n"
 		"  --list              list the cases (with --coverage: the uncovered MUST rules)\n"
 		"  --filter GLOB       only cases whose id matches GLOB (fnmatch)\n"
 		"  --timeout MS        per-case time limit (default 2000)\n"
@@ -33,7 +36,8 @@ static void check_usage(FILE *f)
 		"  --profile FILE      device profile (default fixtures/devices/dmaengine.json)\n"
 		"  --coverage          print rule coverage per role and level\n"
 		"  -q, --quiet         no progress line per case\n"
-		"  --socket PATH, --server-cmd CMD, --client-cmd CMD   vfio-user targets (not yet supported)\n"
+		"  --socket PATH       judge the vfio-user server listening on PATH (one connection per case)\n"
+		"  --server-cmd CMD, --client-cmd CMD   other vfio-user targets (not yet supported)\n"
 		"exit: 0 pass, 1 a required case failed, 2 usage or harness error, 3 expectations violated\n");
 }
 
@@ -48,6 +52,25 @@ static int check_number(const char *s, unsigned long long max, unsigned long lon
 		return -EINVAL;
 	*ret = v;
 	return 0;
+}
+
+/* No target: every kernel-uAPI table, then every vfio-user server table. */
+static int check_run(const struct conf_opts *o)
+{
+	const struct conf_table *all[64];
+	size_t n = 0, i;
+
+	if (o->socket_path)
+		return conf_run(o, conf_vu_server_tables, conf_vu_server_ntables);
+	if (conf_uapi_ntables + conf_vu_server_ntables > sizeof(all) / sizeof(all[0])) {
+		fprintf(stderr, "vfsim check: too many case tables\n");
+		return CONF_EXIT_HARNESS;
+	}
+	for (i = 0; i < conf_uapi_ntables; i++)
+		all[n++] = conf_uapi_tables[i];
+	for (i = 0; i < conf_vu_server_ntables; i++)
+		all[n++] = conf_vu_server_tables[i];
+	return conf_run(o, all, n);
 }
 
 enum {
@@ -110,12 +133,12 @@ int cli_check(int argc, char **argv)
 		case OPT_PROFILE: o.profile_path = optarg; break;
 		case OPT_COVERAGE: o.coverage = true; break;
 		case 'q': o.quiet = true; break;
-		case OPT_SOCKET:
+		case OPT_SOCKET: o.socket_path = optarg; break;
 		case OPT_SERVER_CMD:
 		case OPT_CLIENT_CMD:
 		case OPT_SPAWN:
-			fprintf(stderr, "vfsim check: vfio-user targets (--socket, --server-cmd, --client-cmd) are not yet "
-				"supported; only the built-in kernel-uAPI model is (issue #4)\n");
+			fprintf(stderr, "vfsim check: --server-cmd and --client-cmd are not yet supported; --socket and "
+				"the built-in targets are (issue #4)\n");
 			return CLI_EXIT_USAGE;
 		case 'h':
 			check_usage(stdout);
@@ -135,5 +158,5 @@ int cli_check(int argc, char **argv)
 		check_usage(stderr);
 		return CLI_EXIT_USAGE;
 	}
-	return conf_run(&o, conf_uapi_tables, conf_uapi_ntables);
+	return check_run(&o);
 }
