@@ -552,7 +552,19 @@ static void test_irq_info(void **state)
 	assert_int_equal(out.count, 8);	/* the profile's MSI-X vectors */
 	assert_true(out.flags & VFIO_IRQ_INFO_EVENTFD);
 	req.index = 5;
-	req_rejected(&f, T_IRQ_INFO, &req, sizeof(req), NULL, 0, -EINVAL, RULE_IRQ_INFO_INDEX);
+	req_rejected(&f, T_IRQ_INFO, &req, sizeof(req), NULL, 0, -EINVAL, RULE_VU_SRV_IRQINFO_INDEX);
+	t_msg_free(&m);
+	vfx_close(&f);
+
+	/* IQ-01: every index below num_irqs is answered; unlike vfio-pci, ERR
+	 * on a conventional PCI device (gpio) is count 0, not EINVAL. */
+	vfx_open(&f, "gpio", NULL);
+	t_negotiate(&f);
+	req.index = VFIO_PCI_ERR_IRQ_INDEX;
+	req_ok(&f, T_IRQ_INFO, &req, sizeof(req), NULL, 0, &m);
+	memcpy(&out, m.p, 16);
+	assert_int_equal(out.index, VFIO_PCI_ERR_IRQ_INDEX);
+	assert_int_equal(out.count, 0);
 	t_msg_free(&m);
 	vfx_close(&f);
 }
