@@ -4,7 +4,9 @@
  * connection: to the built-in server (a device from the profile served by
  * libvfsim in a second forked process on the other end of a socketpair, so a
  * server crash is a PEER-CRASH and never takes the case down), or to a
- * third-party server's listening socket (`vfsim check --socket PATH`).
+ * third-party server's listening socket (`vfsim check --socket PATH`), or to
+ * one the runner started from a command line (--server-cmd: the spawn
+ * helpers at the end, which own its process group and temp dir).
  *
  * Cases speak raw vfio-user through the helpers here: the header layout and
  * command numbers are transcribed from the spec (digest §1.3, §3.0) into
@@ -12,7 +14,9 @@
  * server with its own reading of the protocol. Every message sent or received
  * is a transcript line.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,6 +24,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -425,4 +430,289 @@ bool conf_vu_peer_closed(struct conf_ctx *ctx, int timeout_ms)
 		return false;
 	n = recv(ctx->v.sock, &b, 1, MSG_PEEK | MSG_DONTWAIT);
 	return n == 0 || (n < 0 && errno == ECONNRESET);
+}
+
+/* ---- a third-party server from a command line (--server-cmd) ------------------------ */
+
+#define CONF_SPAWN_CMD_MAX 8192		/* the command after {socket} substitution */
+#define CONF_SPAWN_GRACE_MS 1000	/* SIGTERM to SIGKILL */
+#define CONF_SPAWN_TAIL 512		/* stderr bytes quoted in a harness error */
+
+static void conf_vu_sleep_ms(unsigned ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000 * 1000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/* @cmd with each {socket} replaced by @path in single quotes (a ' inside
+ * becomes '\''), so the shell sees one word whatever the path holds. */
+static int conf_vu_spawn_subst(const char *cmd, const char *path, char *out, size_t cap)
+{
+	size_t n = 0;
+	bool seen = false;
+
+	while (*cmd) {
+		if (!strncmp(cmd, "{socket}", 8)) {
+			const char *p;
+
+			seen = true;
+			if (n + 1 >= cap)
+				return -E2BIG;
+			out[n++] = '\'';
+			for (p = path; *p; p++) {
+				if (*p == '\'') {
+					if (n + 4 >= cap)
+						return -E2BIG;
+					memcpy(out + n, "'\\''", 4);
+					n += 4;
+				} else {
+					if (n + 1 >= cap)
+						return -E2BIG;
+					out[n++] = *p;
+				}
+			}
+			if (n + 1 >= cap)
+				return -E2BIG;
+			out[n++] = '\'';
+			cmd += 8;
+			continue;
+		}
+		if (n + 1 >= cap)
+			return -E2BIG;
+		out[n++] = *cmd++;
+	}
+	out[n] = '\0';
+	return seen ? 0 : -EINVAL;
+}
+
+/* The last CONF_SPAWN_TAIL bytes of the server's stderr, one line. */
+static void conf_vu_spawn_tail(const struct conf_vu_spawn *sp, char *buf, size_t len)
+{
+	char path[sizeof(sp->dir) + 16], raw[CONF_SPAWN_TAIL + 1];
+	FILE *f;
+	size_t n, i;
+	long sz;
+
+	buf[0] = '\0';
+	snprintf(path, sizeof(path), "%s/stderr", sp->dir);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	if (fseek(f, 0, SEEK_END) == 0 && (sz = ftell(f)) > CONF_SPAWN_TAIL)
+		fseek(f, sz - CONF_SPAWN_TAIL, SEEK_SET);
+	else
+		fseek(f, 0, SEEK_SET);
+	n = fread(raw, 1, CONF_SPAWN_TAIL, f);
+	fclose(f);
+	while (n && (raw[n - 1] == '\n' || raw[n - 1] == '\r'))
+		n--;
+	for (i = 0; i < n; i++)
+		if (raw[i] == '\n' || raw[i] == '\r' || raw[i] == '\0')
+			raw[i] = '|';
+	raw[n] = '\0';
+	snprintf(buf, len, "%s", raw);
+}
+
+static void conf_vu_spawn_exec(const char *cmd, const char *dir)
+{
+	static const int dfl[] = { SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD, SIGSEGV, SIGBUS, SIGABRT };
+	char path[128];
+	sigset_t none;
+	size_t i;
+	int fd;
+	long fmax;
+
+	setpgid(0, 0);
+	for (i = 0; i < sizeof(dfl) / sizeof(dfl[0]); i++)
+		signal(dfl[i], SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd < 0 || dup2(fd, 0) < 0 || dup2(fd, 1) < 0)
+		_exit(126);
+	snprintf(path, sizeof(path), "%s/stderr", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || dup2(fd, 2) < 0)
+		_exit(126);
+	/* The runner's report files and pipes are not the server's business. */
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, 3u, ~0u, 0u) == 0)
+		fmax = 0;
+	else
+#endif
+		fmax = sysconf(_SC_OPEN_MAX);
+	if (fmax < 0 || fmax > 65536)
+		fmax = 65536;
+	for (fd = 3; fd < fmax; fd++)
+		close(fd);
+	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+	_exit(127);
+}
+
+static void conf_vu_spawn_reap(struct conf_vu_spawn *sp, bool block)
+{
+	pid_t w;
+
+	if (sp->pid <= 0 || sp->exited)
+		return;
+	do
+		w = waitpid(sp->pid, &sp->status, block ? 0 : WNOHANG);
+	while (w < 0 && errno == EINTR);
+	if (w == sp->pid || (w < 0 && errno == ECHILD))
+		sp->exited = true;
+}
+
+static void conf_vu_spawn_status(int status, char *buf, size_t len)
+{
+	if (WIFSIGNALED(status))
+		snprintf(buf, len, "died of signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else
+		snprintf(buf, len, "exited with status %d", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+int conf_vu_spawn_start(struct conf_vu_spawn *sp, const char *cmd, unsigned timeout_ms, char *err, size_t errlen)
+{
+	char *line = malloc(CONF_SPAWN_CMD_MAX);
+	char tail[CONF_SPAWN_TAIL + 1], how[96];
+	uint64_t deadline = conf_vu_now_ms() + timeout_ms;
+	pid_t pid;
+	int r;
+
+	memset(sp, 0, sizeof(*sp));
+	err[0] = '\0';
+	if (!line)
+		return -ENOMEM;
+	snprintf(sp->dir, sizeof(sp->dir), "/tmp/vfsim-check-XXXXXX");
+	if (!mkdtemp(sp->dir)) {
+		r = -errno;
+		snprintf(err, errlen, "cannot make a temp dir for the server's socket: %s", strerror(-r));
+		sp->dir[0] = '\0';
+		free(line);
+		return r;
+	}
+	snprintf(sp->sock, sizeof(sp->sock), "%s/vu.sock", sp->dir);
+	r = conf_vu_spawn_subst(cmd, sp->sock, line, CONF_SPAWN_CMD_MAX);
+	if (r < 0) {
+		snprintf(err, errlen, r == -EINVAL ? "the server command has no {socket}" :
+			 "the server command is longer than %u bytes", CONF_SPAWN_CMD_MAX);
+		goto fail;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		r = -errno;
+		snprintf(err, errlen, "cannot fork the server: %s", strerror(-r));
+		goto fail;
+	}
+	if (pid == 0)
+		conf_vu_spawn_exec(line, sp->dir);
+	/* Both sides set the group, so a kill right after fork reaches it. */
+	setpgid(pid, pid);
+	sp->pid = pid;
+	free(line);
+	line = NULL;
+	for (;;) {
+		struct conf_ctx probe = { .v.sock = -1 };
+
+		conf_vu_spawn_reap(sp, false);
+		if (sp->exited) {
+			conf_vu_spawn_status(sp->status, how, sizeof(how));
+			conf_vu_spawn_tail(sp, tail, sizeof(tail));
+			snprintf(err, errlen, "the server %s before its socket accepted a connection; stderr: %s",
+				 how, tail[0] ? tail : "(empty)");
+			r = -ECHILD;
+			goto fail;
+		}
+		r = conf_vu_connect_socket(&probe, sp->sock);
+		if (r >= 0) {
+			close(r);
+			return 0;
+		}
+		if (conf_vu_now_ms() >= deadline) {
+			conf_vu_spawn_tail(sp, tail, sizeof(tail));
+			snprintf(err, errlen, "the server's socket did not accept a connection within %u ms (%s); "
+				 "stderr: %s", timeout_ms, strerror(-r), tail[0] ? tail : "(empty)");
+			r = -ETIMEDOUT;
+			goto fail;
+		}
+		conf_vu_sleep_ms(10);
+	}
+fail:
+	free(line);
+	conf_vu_spawn_stop(sp, how, sizeof(how));
+	return r;
+}
+
+int conf_vu_spawn_poll(struct conf_vu_spawn *sp, char *detail, size_t len)
+{
+	char how[96];
+
+	conf_vu_spawn_reap(sp, false);
+	if (!sp->exited || sp->killed || !WIFSIGNALED(sp->status))
+		return CONF_PASS;
+	conf_vu_spawn_status(sp->status, how, sizeof(how));
+	snprintf(detail, len, "the server (%s) %s", sp->sock, how);
+	return CONF_PEER_CRASH;
+}
+
+/* The temp dir with whatever the server left in it (its socket, a lock
+ * file): files only, a bounded number; a subdirectory stays (rmdir fails). */
+static void conf_vu_spawn_rmdir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	unsigned n = 0;
+
+	if (d) {
+		while ((e = readdir(d)) && n++ < 4096) {
+			char path[512];
+
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			unlink(path);
+		}
+		closedir(d);
+	}
+	rmdir(dir);
+}
+
+int conf_vu_spawn_stop(struct conf_vu_spawn *sp, char *detail, size_t len)
+{
+	int v = CONF_PASS;
+
+	if (sp->pid > 0) {
+		bool gone_before;
+		unsigned i;
+
+		conf_vu_spawn_reap(sp, false);
+		gone_before = sp->exited;
+		/* The group outlives its leader when the shell left children:
+		 * signal it whether or not the leader is still there. */
+		sp->killed = true;
+		kill(-sp->pid, SIGTERM);
+		kill(-sp->pid, SIGCONT);
+		for (i = 0; i < CONF_SPAWN_GRACE_MS / 10 && !sp->exited; i++) {
+			conf_vu_sleep_ms(10);
+			conf_vu_spawn_reap(sp, false);
+		}
+		kill(-sp->pid, SIGKILL);
+		conf_vu_spawn_reap(sp, true);
+		/* Our SIGTERM/SIGKILL is no crash, unless it died before we sent them. */
+		if (sp->exited && WIFSIGNALED(sp->status) &&
+		    (gone_before || (WTERMSIG(sp->status) != SIGTERM && WTERMSIG(sp->status) != SIGKILL))) {
+			char how[96];
+
+			conf_vu_spawn_status(sp->status, how, sizeof(how));
+			snprintf(detail, len, "the server %s", how);
+			v = CONF_PEER_CRASH;
+		}
+		sp->pid = 0;
+	}
+	if (sp->dir[0]) {
+		conf_vu_spawn_rmdir(sp->dir);
+		sp->dir[0] = '\0';
+	}
+	return v;
 }

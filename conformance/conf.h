@@ -271,6 +271,30 @@ int conf_vu_negotiate(struct conf_ctx *ctx, const char *json);
 /* Did the server close the connection (within @timeout_ms)? */
 bool conf_vu_peer_closed(struct conf_ctx *ctx, int timeout_ms);
 
+/* A third-party server started from a command line (--server-cmd): a shell
+ * in its own process group, its socket in a private temp dir. */
+struct conf_vu_spawn {
+	int pid;			/* the shell (process group leader); 0 when none */
+	bool exited;			/* reaped: @status is valid */
+	bool killed;			/* we sent the group SIGTERM/SIGKILL */
+	int status;
+	char dir[64];			/* the private temp dir */
+	char sock[128];			/* dir/vu.sock, what {socket} became */
+};
+
+/* Start @cmd with every {socket} replaced by a fresh shell-quoted socket
+ * path and wait up to @timeout_ms until the socket accepts connections.
+ * 0, or -errno with @err saying why (with the tail of the command's stderr);
+ * on failure nothing is left running. */
+int conf_vu_spawn_start(struct conf_vu_spawn *sp, const char *cmd, unsigned timeout_ms, char *err, size_t errlen);
+/* Has the server died of a signal (not one of ours)? CONF_PEER_CRASH with
+ * @detail written, else CONF_PASS (also when it is running). */
+int conf_vu_spawn_poll(struct conf_vu_spawn *sp, char *detail, size_t len);
+/* SIGTERM the group, SIGKILL after a grace period, reap, remove the temp
+ * dir. CONF_PEER_CRASH (@detail written) when the server had died of a
+ * signal of its own, else CONF_PASS. Accepts a never-started @sp. */
+int conf_vu_spawn_stop(struct conf_vu_spawn *sp, char *detail, size_t len);
+
 /* ---- the case tables --------------------------------------------------------- */
 
 extern const struct conf_table conf_uapi_container_table;
@@ -282,6 +306,9 @@ extern const struct conf_table conf_uapi_type1_table;
 extern const struct conf_table *const conf_uapi_tables[];
 extern const size_t conf_uapi_ntables;
 extern const struct conf_table conf_vu_transport_table;
+extern const struct conf_table conf_vu_device_table;
+extern const struct conf_table conf_vu_region_table;
+extern const struct conf_table conf_vu_irq_table;
 /* Every vfio-user server table, in report order. */
 extern const struct conf_table *const conf_vu_server_tables[];
 extern const size_t conf_vu_server_ntables;
@@ -307,6 +334,8 @@ struct conf_opts {
 	const char *tap_path, *junit_path, *json_path;
 	const char *profile_path;	/* NULL = fixtures/devices/dmaengine.json */
 	const char *socket_path;	/* run only the server cases, against this vfio-user socket */
+	const char *server_cmd;		/* spawn this vfio-user server ({socket}: its socket path), run the server cases */
+	bool spawn_suite;		/* with server_cmd: one server for the whole run, not one per case */
 	FILE *out;			/* terminal report; NULL = stdout */
 	FILE *err;			/* diagnostics; NULL = stderr */
 };

@@ -7,6 +7,13 @@
  * expectation file (--expect) and --strict, and decides the exit code:
  * harness error (2) over a failed required case (1) over a violated
  * expectation file (3) over success (0).
+ *
+ * With --server-cmd the runner also owns the third-party server's process
+ * (conf-vu.c starts and stops it): started before a case (--spawn=case) or
+ * once for the run (--spawn=suite, restarted after it dies), stopped and
+ * reaped after, never left behind. It runs here, not in the case's child,
+ * so a case killed for a TIMEOUT cannot orphan it, and its death by a
+ * signal of its own is the PEER-CRASH of the case during which it died.
  */
 #include <errno.h>
 #include <fnmatch.h>
@@ -232,14 +239,60 @@ static void conf_collect_rec(void *arg, int type, const uint8_t *p, size_t len)
 	}
 }
 
-static void conf_run_case(struct conf_runstate *rs, struct conf_result *res)
+/* The --server-cmd server of the run. */
+struct conf_spawner {
+	struct conf_vu_spawn sp;
+	bool failed;			/* --spawn=suite: it did not start; do not retry per case */
+	char why[CONF_DETAIL_MAX];
+};
+
+/* Have a server listening before a case: 0, or -1 with @reason written. */
+static int conf_spawn_before(struct conf_runstate *rs, struct conf_spawner *s, char *reason, size_t len)
+{
+	char err[CONF_DETAIL_MAX - 64];
+
+	if (rs->o->spawn_suite && s->failed) {
+		snprintf(reason, len, "%s", s->why);
+		return -1;
+	}
+	if (rs->o->spawn_suite && s->sp.pid > 0)
+		return 0;
+	if (conf_vu_spawn_start(&s->sp, rs->o->server_cmd, rs->o->timeout_ms, err, sizeof(err)) < 0) {
+		snprintf(reason, len, "cannot start the server: %s", err);
+		if (rs->o->spawn_suite) {
+			s->failed = true;
+			snprintf(s->why, sizeof(s->why), "%s", reason);
+		}
+		return -1;
+	}
+	rs->target.socket_path = s->sp.sock;
+	return 0;
+}
+
+/* After a case: stop the server (--spawn=case) or look whether it died
+ * (--spawn=suite; a dead one is cleaned up and restarted for the next
+ * case). CONF_PEER_CRASH with @detail when it died of a signal of its own. */
+static int conf_spawn_after(struct conf_runstate *rs, struct conf_spawner *s, char *detail, size_t len)
+{
+	char tmp[256];
+	int v;
+
+	if (!rs->o->spawn_suite)
+		return conf_vu_spawn_stop(&s->sp, detail, len);
+	v = conf_vu_spawn_poll(&s->sp, detail, len);
+	if (s->sp.exited)
+		conf_vu_spawn_stop(&s->sp, tmp, sizeof(tmp));
+	return v;
+}
+
+static void conf_run_case(struct conf_runstate *rs, struct conf_spawner *spawner, struct conf_result *res)
 {
 	struct conf_case_job job = { .rs = rs, .c = res->c };
 	struct conf_collect cc = { .verdict = -1 };
 	struct conf_child ch;
-	char reason[CONF_DETAIL_MAX];
+	char reason[CONF_DETAIL_MAX], crash_detail[256];
 	uint64_t t0 = conf_now_ms();
-	int r;
+	int r, crash = CONF_PASS;
 
 	r = conf_needs_met(res->c->needs, rs->target.features, reason, sizeof(reason));
 	if (r <= 0) {
@@ -255,13 +308,22 @@ static void conf_run_case(struct conf_runstate *rs, struct conf_result *res)
 		res->transcript = strdup("");
 		return;
 	}
+	if (rs->o->server_cmd && conf_spawn_before(rs, spawner, reason, sizeof(reason)) < 0) {
+		res->verdict = CONF_HARNESS_ERROR;
+		res->detail = strdup(reason);
+		res->transcript = strdup("");
+		return;
+	}
 	r = conf_isolate(conf_case_child, &job, rs->o->timeout_ms, &ch);
 	res->ms = (unsigned)(conf_now_ms() - t0);
+	if (rs->o->server_cmd)
+		crash = conf_spawn_after(rs, spawner, crash_detail, sizeof(crash_detail));
 	if (r < 0) {
 		res->verdict = CONF_HARNESS_ERROR;
 		snprintf(reason, sizeof(reason), "cannot fork the case: %s", strerror(-r));
 		res->detail = strdup(reason);
 		res->transcript = strdup("");
+		free(ch.buf);
 		return;
 	}
 	conf_child_records(&ch, conf_collect_rec, &cc);
@@ -280,6 +342,18 @@ static void conf_run_case(struct conf_runstate *rs, struct conf_result *res)
 	} else {
 		res->verdict = cc.verdict;
 		snprintf(reason, sizeof(reason), "%s", cc.detail);
+	}
+	/* The server died of a signal while the case ran: whatever the case
+	 * saw (a reset, a timeout, a failed setup) follows from that. */
+	if (crash == CONF_PEER_CRASH && res->verdict != CONF_PEER_CRASH) {
+		char tmp[CONF_DETAIL_MAX + 320];
+		size_t n;
+
+		res->verdict = CONF_PEER_CRASH;
+		snprintf(tmp, sizeof(tmp), "%s; the case saw: %s", crash_detail, reason[0] ? reason : "-");
+		n = strnlen(tmp, sizeof(reason) - 1);
+		memcpy(reason, tmp, n);
+		reason[n] = '\0';
 	}
 	/* A failed SHOULD / MAY / IMPL-DEFINED rule is not a required failure. */
 	if (res->verdict == CONF_FAIL && res->rule->level != CONF_MUST) {
@@ -542,8 +616,12 @@ static int conf_exit_code(const struct conf_runstate *rs)
 
 static int conf_run_cases(struct conf_runstate *rs, const struct conf_case **cases, size_t n, FILE *out)
 {
+	struct conf_spawner spawner;
+	char tmp[256];
 	size_t i;
+	int r = 0;
 
+	memset(&spawner, 0, sizeof(spawner));
 	rs->res = calloc(n ? n : 1, sizeof(*rs->res));
 	if (!rs->res)
 		return -ENOMEM;
@@ -555,13 +633,15 @@ static int conf_run_cases(struct conf_runstate *rs, const struct conf_case **cas
 		res->rule = conf_rule_find(cases[i]->rule);
 		res->expected = e ? e->verdict : -1;
 		res->expect_reason = e ? e->reason : NULL;
-		conf_run_case(rs, res);
+		conf_run_case(rs, &spawner, res);
 		if (!res->detail)
 			res->detail = strdup("");
 		if (!res->transcript)
 			res->transcript = strdup("");
-		if (!res->detail || !res->transcript)
-			return -ENOMEM;
+		if (!res->detail || !res->transcript) {
+			r = -ENOMEM;
+			break;
+		}
 		rs->nres = i + 1;
 		res->outcome = conf_classify(rs, res);
 		rs->count[res->verdict]++;
@@ -576,7 +656,8 @@ static int conf_run_cases(struct conf_runstate *rs, const struct conf_case **cas
 		if (!rs->o->quiet)
 			conf_report_progress(out, rs, i);
 	}
-	return 0;
+	conf_vu_spawn_stop(&spawner.sp, tmp, sizeof(tmp));
+	return r;
 }
 
 int conf_run(const struct conf_opts *o_in, const struct conf_table *const *tables, size_t ntables)
@@ -639,18 +720,22 @@ int conf_run(const struct conf_opts *o_in, const struct conf_table *const *table
 		fprintf(err, "vfsim check: %s\n", perr);
 		goto out;
 	}
-	rs.target.kind = o.socket_path ? CONF_TARGET_VU_SOCKET : CONF_TARGET_UAPI;
+	rs.target.kind = o.socket_path || o.server_cmd ? CONF_TARGET_VU_SOCKET : CONF_TARGET_UAPI;
 	rs.target.profile_path = o.profile_path;
 	rs.target.profile = prof;
 	/* A third-party server is only spoken to by its cases: no discovery. */
-	if (!o.socket_path && conf_discover(&rs, err) < 0)
+	if (!o.socket_path && !o.server_cmd && conf_discover(&rs, err) < 0)
 		goto out;
 	rs.target.socket_path = o.socket_path;
 	/* Discovery's image came from a child: its pointers are this process's. */
 	rs.target.profile_path = o.profile_path;
 	rs.target.profile = prof;
 
-	if (!o.quiet && o.socket_path)
+	if (!o.quiet && o.server_cmd)
+		fprintf(out, "vfsim check: %zu of %zu cases against the vfio-user server of `%s` (one per %s), seed %llu, "
+			"timeout %u ms\n", nsel, nall, o.server_cmd, o.spawn_suite ? "run" : "case",
+			(unsigned long long)o.seed, o.timeout_ms);
+	else if (!o.quiet && o.socket_path)
 		fprintf(out, "vfsim check: %zu of %zu cases against the vfio-user server at %s, seed %llu, timeout %u ms\n",
 			nsel, nall, o.socket_path, (unsigned long long)o.seed, o.timeout_ms);
 	else if (!o.quiet)

@@ -7,7 +7,10 @@
  * 3 the expectation file was violated. With no target the kernel-uAPI cases
  * run against the built-in model and the vfio-user server cases against the
  * built-in server; --socket PATH runs only the server cases, against a
- * third-party server listening there. Client targets are later work (#4).
+ * third-party server listening there; --server-cmd CMD runs them against a
+ * server the runner starts from CMD ({socket} becomes a fresh socket path),
+ * one per case or (--spawn=suite) one for the run. Client targets are later
+ * work (#4).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -37,7 +40,10 @@ static void check_usage(FILE *f)
 		"  --coverage          print rule coverage per role and level\n"
 		"  -q, --quiet         no progress line per case\n"
 		"  --socket PATH       judge the vfio-user server listening on PATH (one connection per case)\n"
-		"  --server-cmd CMD, --client-cmd CMD   other vfio-user targets (not yet supported)\n"
+		"  --server-cmd CMD    start the vfio-user server CMD (run by /bin/sh; {socket} becomes the\n"
+		"                      path it must listen on) and judge it\n"
+		"  --spawn case|suite  with --server-cmd: a fresh server per case (default) or one per run\n"
+		"  --client-cmd CMD    judge a vfio-user client (not yet supported)\n"
 		"exit: 0 pass, 1 a required case failed, 2 usage or harness error, 3 expectations violated\n");
 }
 
@@ -60,7 +66,7 @@ static int check_run(const struct conf_opts *o)
 	const struct conf_table *all[64];
 	size_t n = 0, i;
 
-	if (o->socket_path)
+	if (o->socket_path || o->server_cmd)
 		return conf_run(o, conf_vu_server_tables, conf_vu_server_ntables);
 	if (conf_uapi_ntables + conf_vu_server_ntables > sizeof(all) / sizeof(all[0])) {
 		fprintf(stderr, "vfsim check: too many case tables\n");
@@ -103,6 +109,7 @@ int cli_check(int argc, char **argv)
 {
 	struct conf_opts o = { .timeout_ms = CONF_DEFAULT_TIMEOUT_MS, .seed = 1 };
 	unsigned long long n;
+	bool spawn_given = false;
 	int opt;
 
 	optind = 1;
@@ -135,9 +142,23 @@ int cli_check(int argc, char **argv)
 		case 'q': o.quiet = true; break;
 		case OPT_SOCKET: o.socket_path = optarg; break;
 		case OPT_SERVER_CMD:
-		case OPT_CLIENT_CMD:
+			if (!strstr(optarg, "{socket}")) {
+				fprintf(stderr, "vfsim check: --server-cmd wants {socket} where the server's socket path "
+					"goes\n");
+				return CLI_EXIT_USAGE;
+			}
+			o.server_cmd = optarg;
+			break;
 		case OPT_SPAWN:
-			fprintf(stderr, "vfsim check: --server-cmd and --client-cmd are not yet supported; --socket and "
+			if (strcmp(optarg, "case") && strcmp(optarg, "suite")) {
+				fprintf(stderr, "vfsim check: --spawn wants case or suite, not '%s'\n", optarg);
+				return CLI_EXIT_USAGE;
+			}
+			o.spawn_suite = !strcmp(optarg, "suite");
+			spawn_given = true;
+			break;
+		case OPT_CLIENT_CMD:
+			fprintf(stderr, "vfsim check: --client-cmd is not yet supported; --socket, --server-cmd and "
 				"the built-in targets are (issue #4)\n");
 			return CLI_EXIT_USAGE;
 		case 'h':
@@ -156,6 +177,14 @@ int cli_check(int argc, char **argv)
 	if (optind < argc) {
 		fprintf(stderr, "vfsim check: unexpected argument '%s'\n", argv[optind]);
 		check_usage(stderr);
+		return CLI_EXIT_USAGE;
+	}
+	if (o.server_cmd && o.socket_path) {
+		fprintf(stderr, "vfsim check: --socket and --server-cmd name two targets; give one\n");
+		return CLI_EXIT_USAGE;
+	}
+	if (spawn_given && !o.server_cmd) {
+		fprintf(stderr, "vfsim check: --spawn goes with --server-cmd\n");
 		return CLI_EXIT_USAGE;
 	}
 	return check_run(&o);
