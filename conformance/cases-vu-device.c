@@ -180,19 +180,8 @@ static int dm_fds_closed(struct conf_ctx *ctx, const struct conf_case *c)
 		return conf_not_supported(ctx, "the server accepts fewer fds per message than the case sends");
 	if (unmap)
 		MAP_OK(ctx, MAP_BASE, MAP_SIZE);
-	for (i = 0; i < n; i++) {
-		int p[2];
-
-		if (pipe2(p, O_CLOEXEC) < 0) {
-			while (i--) {
-				close(rfd[i]);
-				close(wfd[i]);
-			}
-			return conf_harness_error(ctx, "pipe failed");
-		}
-		rfd[i] = p[0];
-		wfd[i] = p[1];
-	}
+	if (conf_vu_pipes(n, rfd, wfd) < 0)
+		return conf_harness_error(ctx, "pipe failed");
 	if (unmap)
 		r = vd_call_fds(ctx, CONF_VU_DMA_UNMAP, &u, sizeof(u), wfd, n, &m);
 	else

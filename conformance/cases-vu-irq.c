@@ -203,17 +203,8 @@ static int iq_bad(struct conf_ctx *ctx, const struct conf_case *c)
 		s.count = count + 1;
 	if (row->nfds > caps.max_fds)
 		return conf_not_supported(ctx, "the server accepts fewer fds per message than the case sends");
-	for (i = 0; i < row->nfds && i < 2; i++) {
-		int p[2];
-
-		if (pipe2(p, O_CLOEXEC) < 0) {
-			close_all(rfd, 2);
-			close_all(wfd, 2);
-			return conf_harness_error(ctx, "pipe failed");
-		}
-		rfd[i] = p[0];
-		wfd[i] = p[1];
-	}
+	if (conf_vu_pipes(row->nfds < 2 ? row->nfds : 2, rfd, wfd) < 0)
+		return conf_harness_error(ctx, "pipe failed");
 	r = vd_call_fds(ctx, CONF_VU_SET_IRQS, &s, sizeof(s), wfd, row->nfds, &m);
 	conf_vu_msg_free(&m);
 	close_all(wfd, 2);

@@ -505,19 +505,8 @@ static int tr_stray_fds(struct conf_ctx *ctx, const struct conf_case *c)
 		if (n > CONF_VU_MAX_FDS)
 			return conf_not_supported(ctx, "the server's max_msg_fds exceeds what the suite sends");
 	}
-	for (i = 0; i < n; i++) {
-		int p[2];
-
-		if (pipe2(p, O_CLOEXEC) < 0) {
-			while (i--) {
-				close(rfd[i]);
-				close(wfd[i]);
-			}
-			return conf_harness_error(ctx, "pipe failed");
-		}
-		rfd[i] = p[0];
-		wfd[i] = p[1];
-	}
+	if (conf_vu_pipes(n, rfd, wfd) < 0)
+		return conf_harness_error(ctx, "pipe failed");
 	id = conf_vu_id(ctx);
 	r = conf_vu_send(ctx, id, CONF_VU_GET_INFO, 0, &get_info_req, sizeof(get_info_req), rfd, n);
 	for (i = 0; i < n; i++)

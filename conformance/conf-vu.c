@@ -14,6 +14,7 @@
  * server with its own reading of the protocol. Every message sent or received
  * is a transcript line.
  */
+#define _GNU_SOURCE	/* pipe2 */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -719,4 +720,24 @@ int conf_vu_spawn_stop(struct conf_vu_spawn *sp, char *detail, size_t len)
 		sp->dir[0] = '\0';
 	}
 	return v;
+}
+
+int conf_vu_pipes(unsigned n, int *rfd, int *wfd)
+{
+	unsigned i;
+	int p[2], r;
+
+	for (i = 0; i < n; i++) {
+		if (pipe2(p, O_CLOEXEC) < 0) {
+			r = -errno;
+			while (i--) {
+				close(rfd[i]);
+				close(wfd[i]);
+			}
+			return r;
+		}
+		rfd[i] = p[0];
+		wfd[i] = p[1];
+	}
+	return 0;
 }

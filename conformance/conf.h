@@ -263,6 +263,9 @@ void conf_vu_msg_free(struct conf_vu_msg *m);
  * error as conf_vu_recv. @reply is valid (free it) whenever the return is
  * not a transport error. */
 int conf_vu_call(struct conf_ctx *ctx, uint16_t cmd, const void *payload, size_t len, struct conf_vu_msg *reply);
+/* @n pipes (O_CLOEXEC): read ends in @rfd, write ends in @wfd, used to see
+ * whether a server closes fds it was sent. 0, or -errno with none left open. */
+int conf_vu_pipes(unsigned n, int *rfd, int *wfd);
 /* VERSION @major.@minor with @json (NULL: no JSON) as conf_vu_call. */
 int conf_vu_version(struct conf_ctx *ctx, uint16_t major, uint16_t minor, const char *json,
 		    struct conf_vu_msg *reply);
