@@ -51,6 +51,7 @@ static int t1_own_host(struct conf_ctx *ctx, uint32_t limit)
 	r = vfsim_host_new(&cfg, &ctx->u.host);
 	if (r < 0)
 		return conf_harness_error(ctx, "vfsim_host_new: %d", r);
+	vfsim_host_set_faults(ctx->u.host, ctx->target->faults);
 	r = vfsim_host_add_device(ctx->u.host, ctx->u.dev, CONF_UAPI_GROUP, CONF_UAPI_BDF);
 	if (r < 0)
 		return conf_harness_error(ctx, "vfsim_host_add_device: %d", r);

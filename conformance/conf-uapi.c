@@ -164,6 +164,7 @@ int conf_uapi_target_up(struct conf_ctx *ctx)
 	r = vfsim_host_new(NULL, &ctx->u.host);
 	if (r < 0)
 		goto free_dev;
+	vfsim_host_set_faults(ctx->u.host, ctx->target->faults);
 	r = vfsim_host_add_device(ctx->u.host, ctx->u.dev, CONF_UAPI_GROUP, CONF_UAPI_BDF);
 	if (r < 0)
 		goto free_host;

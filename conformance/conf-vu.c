@@ -73,8 +73,9 @@ static void conf_vu_note_msg(struct conf_ctx *ctx, const char *dir, const struct
 /* ---- the per-case connection --------------------------------------------------- */
 
 /* The built-in server's process: serve one client until it leaves. */
-static void conf_vu_serve_child(struct conf_ctx *ctx, int fd)
+static void conf_vu_serve_child(struct conf_ctx *ctx, const struct vfsim_vu_server_config *cfg_in, int fd)
 {
+	struct vfsim_vu_server_config cfg = { 0 };
 	struct vfsim_vu_server *s = NULL;
 	struct vfsim_dev *dev = NULL;
 	int r;
@@ -82,9 +83,12 @@ static void conf_vu_serve_child(struct conf_ctx *ctx, int fd)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (ctx->out_fd >= 0)
 		close(ctx->out_fd);
+	if (cfg_in)
+		cfg = *cfg_in;
+	cfg.faults |= ctx->target->faults;
 	r = vfsim_dev_new(ctx->target->profile, &dev);
 	if (r >= 0)
-		r = vfsim_vu_server_new(dev, NULL, &s);
+		r = vfsim_vu_server_new(dev, &cfg, &s);
 	if (r >= 0)
 		r = vfsim_vu_server_attach(s, fd);
 	else
@@ -122,21 +126,11 @@ static int conf_vu_connect_socket(struct conf_ctx *ctx, const char *path)
 	return fd;
 }
 
-int conf_vu_target_up(struct conf_ctx *ctx)
+int conf_vu_serve_fork(struct conf_ctx *ctx, const struct vfsim_vu_server_config *cfg, int *ret_sock, int *ret_pid)
 {
 	int sv[2], r;
 	pid_t pid;
 
-	ctx->v.sock = -1;
-	ctx->v.server_pid = 0;
-	ctx->v.next_id = 1;
-	if (ctx->target->socket_path) {
-		r = conf_vu_connect_socket(ctx, ctx->target->socket_path);
-		if (r < 0)
-			return r;
-		ctx->v.sock = r;
-		return 0;
-	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return -errno;
 	pid = fork();
@@ -148,12 +142,29 @@ int conf_vu_target_up(struct conf_ctx *ctx)
 	}
 	if (pid == 0) {
 		close(sv[0]);
-		conf_vu_serve_child(ctx, sv[1]);
+		conf_vu_serve_child(ctx, cfg, sv[1]);
 	}
 	close(sv[1]);
-	ctx->v.sock = sv[0];
-	ctx->v.server_pid = pid;
+	*ret_sock = sv[0];
+	*ret_pid = pid;
 	return 0;
+}
+
+int conf_vu_target_up(struct conf_ctx *ctx)
+{
+	int r;
+
+	ctx->v.sock = -1;
+	ctx->v.server_pid = 0;
+	ctx->v.next_id = 1;
+	if (ctx->target->socket_path) {
+		r = conf_vu_connect_socket(ctx, ctx->target->socket_path);
+		if (r < 0)
+			return r;
+		ctx->v.sock = r;
+		return 0;
+	}
+	return conf_vu_serve_fork(ctx, NULL, &ctx->v.sock, &ctx->v.server_pid);
 }
 
 int conf_vu_target_down(struct conf_ctx *ctx)

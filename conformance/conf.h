@@ -25,6 +25,7 @@
 #include <stdio.h>
 
 #include "catalogue.h"
+#include "vfsim.h"
 
 struct conf_ctx;
 
@@ -108,6 +109,8 @@ struct conf_target {
 	uint32_t dev_flags, num_regions, num_irqs;
 	uint32_t irq_count[5];		/* per IRQ index, 0 when GET_IRQ_INFO failed */
 	uint32_t mig_flags;
+	uint64_t faults;		/* --fault: deviations the built-in server / model commit */
+	const char *client_cmd;		/* the client under test ({socket}); NULL: no client cases */
 };
 
 /* Where the model puts the one device of each case: the group is
@@ -271,6 +274,10 @@ int conf_vu_version(struct conf_ctx *ctx, uint16_t major, uint16_t minor, const 
 		    struct conf_vu_msg *reply);
 /* VERSION 0.0 with @json; a refusal is a harness error (returned). */
 int conf_vu_negotiate(struct conf_ctx *ctx, const char *json);
+/* Fork the built-in server for the run's profile (with @cfg, NULL = defaults,
+ * and the run's faults) on one end of a socketpair: our end in *ret_sock,
+ * its pid in *ret_pid (reap it; it exits when the connection closes). */
+int conf_vu_serve_fork(struct conf_ctx *ctx, const struct vfsim_vu_server_config *cfg, int *ret_sock, int *ret_pid);
 /* Did the server close the connection (within @timeout_ms)? */
 bool conf_vu_peer_closed(struct conf_ctx *ctx, int timeout_ms);
 
@@ -298,6 +305,150 @@ int conf_vu_spawn_poll(struct conf_vu_spawn *sp, char *detail, size_t len);
  * signal of its own, else CONF_PASS. Accepts a never-started @sp. */
 int conf_vu_spawn_stop(struct conf_vu_spawn *sp, char *detail, size_t len);
 
+/* ---- vfio-user client target (conf-client.c) ----------------------------------- */
+
+/* A case judging a vfio-user client. The runner's child listens on a fresh
+ * socket in a private temp dir, starts the client command (--client-cmd, with
+ * {socket} replaced; with no target: this vfsim binary's own
+ * `vfsim client --exercise --socket {socket}`), accepts its connection and
+ * sits between it and a built-in server (conf_vu_serve_fork with the script's
+ * server config) as a proxy. Every client message is recorded, passed to the
+ * script's on_client hook and forwarded; every server message is recorded,
+ * passed to on_server and forwarded. A hook may alter the message, drop it,
+ * hold one reply back, or inject messages of its own, which is how a case
+ * plays a misbehaving server. The session ends when the client exits or
+ * closes its socket, when it has been silent for the script's idle time with
+ * no request of its pending, or at the case's deadline; the client is then
+ * stopped (SIGTERM, SIGKILL) and reaped, and the case judges the recording.
+ *
+ * The contract a client command must keep (README): connect to {socket}, run a
+ * finite workload, exit 0 when every step succeeded and non-zero when one
+ * failed. Exit by a signal is a crash. */
+
+enum conf_cl_dir {
+	CONF_CL_FROM_CLIENT,		/* sent by the client (forwarded unless a hook dropped it) */
+	CONF_CL_FROM_SERVER,		/* sent by the built-in server, as it reached the proxy */
+	CONF_CL_INJECTED,		/* sent to the client by a hook (conf_cl_to_client*) */
+};
+
+#define CONF_CL_PAYLOAD_MAX (64u * 1024)	/* payload bytes kept per recorded message */
+#define CONF_CL_EVENTS_MAX 4096			/* messages recorded per session; later ones are counted only */
+
+/* One message the proxy saw. */
+struct conf_cl_event {
+	enum conf_cl_dir dir;
+	struct conf_vu_hdr hdr;		/* as received (for FROM_SERVER: before the hook changed it) */
+	uint8_t *payload;		/* malloc'd copy of the first @len payload bytes (NULL if 0) */
+	uint32_t len;			/* bytes kept: min(hdr.size - 16, what arrived, CONF_CL_PAYLOAD_MAX) */
+	unsigned nfds;			/* SCM_RIGHTS fds that came with it */
+	bool dropped;			/* a hook returned CONF_CL_DROP / HOLD for it */
+	unsigned ms;			/* milliseconds since the client connected */
+};
+
+enum conf_cl_end {
+	CONF_CL_END_EXIT,		/* the client process exited (see status) */
+	CONF_CL_END_CLOSED,		/* the client closed its socket (and exited or was stopped) */
+	CONF_CL_END_IDLE,		/* silent for idle_ms with no request pending; we stopped it */
+	CONF_CL_END_DEADLINE,		/* still busy at the case deadline; we stopped it */
+	CONF_CL_END_STOPPED,		/* a hook returned CONF_CL_STOP */
+	CONF_CL_END_NO_CONNECT,		/* the client never connected (see status / stderr_tail) */
+	CONF_CL_END_FRAMING,		/* the client sent something the proxy cannot frame (msg_size < 16 or > 64 MiB) */
+};
+
+/* What one session recorded. */
+struct conf_cl_session {
+	struct conf_cl_event *ev;
+	size_t nev;
+	size_t nlost;			/* messages beyond CONF_CL_EVENTS_MAX */
+	enum conf_cl_end end;
+	bool exited;			/* reaped: @status is a waitpid status */
+	bool stopped;			/* we sent it SIGTERM/SIGKILL (so a signal death is ours) */
+	int status;
+	bool client_closed;		/* EOF from the client's socket */
+	bool server_closed;		/* the built-in server closed (or crashed: server_status) */
+	int server_status;		/* waitpid status of the built-in server */
+	long fault_at;			/* index in ev of the first conf_cl_mark_fault, -1 if none */
+	unsigned fault_ms;		/* when it was marked */
+	unsigned last_client_ms;	/* when the client's last message came */
+	char stderr_tail[512];		/* the end of the client's stderr */
+};
+
+enum conf_cl_action {
+	CONF_CL_FORWARD,		/* send the (possibly altered) message on */
+	CONF_CL_DROP,			/* do not send it (the hook may have sent something else) */
+	CONF_CL_HOLD,			/* keep it (one slot) until conf_cl_release; only from on_server */
+	CONF_CL_STOP,			/* end the session now: close both sockets, stop the client */
+};
+
+struct conf_cl_proxy;
+
+struct conf_cl_script {
+	/* The built-in server behind the proxy (max_msg_fds, max_data_xfer_size,
+	 * write_multiple, twin_socket, ...); all-zero = the server's defaults. */
+	struct vfsim_vu_server_config server;
+	/* Called with each message before it is forwarded; @m may be changed in
+	 * place (header, payload: realloc'd with malloc, fds: close what you
+	 * remove). NULL = forward everything. Return an enum conf_cl_action. */
+	int (*on_server)(struct conf_cl_proxy *p, struct conf_vu_msg *m);
+	int (*on_client)(struct conf_cl_proxy *p, struct conf_vu_msg *m);
+	const void *arg;		/* for the hooks: conf_cl_arg() */
+	unsigned idle_ms;		/* 0 = 400 */
+};
+
+/* Run one session as @s scripts it (the case deadline comes from the runner's
+ * --timeout, less a margin for judging). 0 with @out filled (free it with
+ * conf_cl_session_free), or -errno for a harness failure (nothing to free;
+ * the reason is in ctx->detail via conf_harness_error). The client's messages
+ * and the proxy's actions go to the transcript. */
+int conf_cl_run(struct conf_ctx *ctx, const struct conf_cl_script *s, struct conf_cl_session *out);
+void conf_cl_session_free(struct conf_cl_session *s);
+
+/* From a hook: */
+struct conf_ctx *conf_cl_ctx(struct conf_cl_proxy *p);
+const void *conf_cl_arg(struct conf_cl_proxy *p);
+/* 256 zeroed bytes of per-session scratch state for the hooks. */
+void *conf_cl_scratch(struct conf_cl_proxy *p);
+/* Send a message to the client: msg_size = 16 + @len unless @raw_size (then
+ * @h->size is sent as is). Recorded as CONF_CL_INJECTED. 0 or -errno. */
+int conf_cl_to_client(struct conf_cl_proxy *p, const struct conf_vu_hdr *h, const void *payload, size_t len,
+		      const int *fds, unsigned nfds, bool raw_size);
+/* Send raw bytes to the client (a partial message, then CONF_CL_STOP, is a
+ * disconnect mid-reply). */
+int conf_cl_to_client_bytes(struct conf_cl_proxy *p, const void *buf, size_t len);
+/* Send a message to the server as if the client had (the proxy then swallows
+ * its reply if @swallow_reply: on_server is still called for it). */
+int conf_cl_to_server(struct conf_cl_proxy *p, const struct conf_vu_hdr *h, const void *payload, size_t len,
+		      bool swallow_reply);
+/* Forward the held message now (no-op when nothing is held). */
+int conf_cl_release(struct conf_cl_proxy *p);
+/* Record that the scripted deviation happens now (session.fault_at). */
+void conf_cl_mark_fault(struct conf_cl_proxy *p);
+/* A msg_id the client has not used in this session (for injected server requests). */
+uint16_t conf_cl_fresh_id(struct conf_cl_proxy *p);
+
+/* Judging a recording (conf-client.c): */
+/* The worst of: the client died of a signal we did not send (PEER_CRASH),
+ * never connected (HARNESS_ERROR with its stderr), or framing broke (FAIL).
+ * CONF_PASS otherwise. Recorded in ctx. */
+int conf_cl_judge_basic(struct conf_ctx *ctx, const struct conf_cl_session *s);
+/* How a client may react to a scripted deviation (bits). */
+#define CONF_CL_MAY_CLOSE 1u		/* it closed the socket or exited non-zero */
+#define CONF_CL_MAY_CONTINUE 2u		/* it went on and exited 0 (e.g. an error reply it may tolerate) */
+#define CONF_CL_MAY_WAIT 4u		/* it stayed connected and silent (waiting for a reply that never came) */
+/* Judge the reaction after the deviation: conf_cl_judge_basic, then NOT_SUPPORTED
+ * if the deviation never happened (@why_not says why: "the client sent no
+ * SET_IRQS"), FAIL if the reaction is not in @allowed ("exited 0 after a
+ * reply with a wrong msg_id: accepted garbage"), TIMEOUT if it was still
+ * busy at the deadline and MAY_WAIT is not allowed. */
+int conf_cl_judge_reaction(struct conf_ctx *ctx, const struct conf_cl_session *s, unsigned allowed,
+			   const char *why_not);
+/* Iterate: the index of the next event after @from (-1 = from the start)
+ * with direction @dir and command @cmd (0 = any) and, when @type >= 0, that
+ * TYPE (0 command, 1 reply); -1 when none. */
+long conf_cl_find(const struct conf_cl_session *s, long from, enum conf_cl_dir dir, uint16_t cmd, int type);
+/* How many such events. */
+size_t conf_cl_count(const struct conf_cl_session *s, enum conf_cl_dir dir, uint16_t cmd, int type);
+
 /* ---- the case tables --------------------------------------------------------- */
 
 extern const struct conf_table conf_uapi_container_table;
@@ -312,9 +463,18 @@ extern const struct conf_table conf_vu_transport_table;
 extern const struct conf_table conf_vu_device_table;
 extern const struct conf_table conf_vu_region_table;
 extern const struct conf_table conf_vu_irq_table;
+extern const struct conf_table conf_vu_feature_table;	/* cases-vu-feature.c: DEVICE_FEATURE, DMA logging */
+extern const struct conf_table conf_vu_mig_table;	/* cases-vu-mig.c: migration FSM and MIG_DATA */
+extern const struct conf_table conf_vu_session_table;	/* cases-vu-session.c: disconnect, reconnect, twin socket */
 /* Every vfio-user server table, in report order. */
 extern const struct conf_table *const conf_vu_server_tables[];
 extern const size_t conf_vu_server_ntables;
+/* Client-role tables (cases-vu-client-*.c): passive checks of what the
+ * client sends, and its reactions to a misbehaving server. */
+extern const struct conf_table conf_vu_client_msg_table;	/* cases-vu-client-msg.c */
+extern const struct conf_table conf_vu_client_react_table;	/* cases-vu-client-react.c */
+extern const struct conf_table *const conf_vu_client_tables[];
+extern const size_t conf_vu_client_ntables;
 
 /* ---- the runner (runner.c, report.c) ---------------------------------------- */
 
@@ -339,6 +499,8 @@ struct conf_opts {
 	const char *socket_path;	/* run only the server cases, against this vfio-user socket */
 	const char *server_cmd;		/* spawn this vfio-user server ({socket}: its socket path), run the server cases */
 	bool spawn_suite;		/* with server_cmd: one server for the whole run, not one per case */
+	uint64_t faults;		/* deviations the built-in server and model commit (vfsim_fault_parse) */
+	const char *client_cmd;		/* judge this vfio-user client ({socket}: where it connects) */
 	FILE *out;			/* terminal report; NULL = stdout */
 	FILE *err;			/* diagnostics; NULL = stderr */
 };

@@ -723,6 +723,7 @@ int conf_run(const struct conf_opts *o_in, const struct conf_table *const *table
 	rs.target.kind = o.socket_path || o.server_cmd ? CONF_TARGET_VU_SOCKET : CONF_TARGET_UAPI;
 	rs.target.profile_path = o.profile_path;
 	rs.target.profile = prof;
+	rs.target.faults = o.faults;
 	/* A third-party server is only spoken to by its cases: no discovery. */
 	if (!o.socket_path && !o.server_cmd && conf_discover(&rs, err) < 0)
 		goto out;
@@ -730,6 +731,8 @@ int conf_run(const struct conf_opts *o_in, const struct conf_table *const *table
 	/* Discovery's image came from a child: its pointers are this process's. */
 	rs.target.profile_path = o.profile_path;
 	rs.target.profile = prof;
+	rs.target.faults = o.faults;
+	rs.target.client_cmd = o.client_cmd;
 
 	if (!o.quiet && o.server_cmd)
 		fprintf(out, "vfsim check: %zu of %zu cases against the vfio-user server of `%s` (one per %s), seed %llu, "

@@ -261,6 +261,11 @@ static bool uapi_bdf_ok(const char *bdf)
 	return true;
 }
 
+void vfsim_host_set_faults(struct vfsim_host *host, uint64_t faults)
+{
+	host->faults = faults;
+}
+
 int vfsim_host_add_device(struct vfsim_host *host, struct vfsim_dev *dev, unsigned group_id,
 			  const char *bdf)
 {

@@ -83,6 +83,7 @@ struct vfsim_host {
 	struct uapi_device devices[UAPI_MAX_DEVICES];
 	struct ufd fds[UAPI_MAX_FDS];
 	unsigned nmaps;			/* live vfsim_mmap()s, for munmap bookkeeping */
+	uint64_t faults;		/* vfsim_host_set_faults (sim/fault.h) */
 };
 
 /* uapi-host.c */

@@ -444,6 +444,7 @@ int vfsim_vu_client_attach(int fd, const struct vfsim_vu_client_config *cfg, str
 	c->own.write_multiple = false;	/* this client never sends REGION_WRITE_MULTI */
 	c->timeout_ms = cfg && cfg->timeout_ms > 0 ? cfg->timeout_ms : VU_CLI_DEFAULT_TIMEOUT_MS;
 	c->quirks = cfg ? cfg->quirks : 0;
+	c->faults = cfg ? cfg->faults : 0;
 	c->next_id = 1;
 	vu_caps_default(&c->peer);
 

@@ -41,6 +41,7 @@ struct vfsim_vu_client {
 	struct vu_caps own, peer;
 	struct vfsim_vu_server_info info;
 	unsigned quirks;
+	uint64_t faults;		/* cfg->faults (sim/fault.h) */
 	int timeout_ms;
 	uint16_t next_id;
 	int broken;			/* 0, or the -errno that ended the connection */

@@ -44,6 +44,8 @@ static void check_usage(FILE *f)
 		"                      path it must listen on) and judge it\n"
 		"  --spawn case|suite  with --server-cmd: a fresh server per case (default) or one per run\n"
 		"  --client-cmd CMD    judge a vfio-user client (not yet supported)\n"
+		"  --fault NAME[,...]  make the built-in server and kernel-uAPI model commit these deviations\n"
+		"                      (vfsim faults lists them): the suite must FAIL them\n"
 		"exit: 0 pass, 1 a required case failed, 2 usage or harness error, 3 expectations violated\n");
 }
 
@@ -81,7 +83,7 @@ static int check_run(const struct conf_opts *o)
 
 enum {
 	OPT_LIST = 256, OPT_FILTER, OPT_TIMEOUT, OPT_SEED, OPT_STRICT, OPT_EXPECT, OPT_TAP, OPT_JUNIT, OPT_JSON,
-	OPT_PROFILE, OPT_COVERAGE, OPT_SOCKET, OPT_SERVER_CMD, OPT_CLIENT_CMD, OPT_SPAWN,
+	OPT_PROFILE, OPT_COVERAGE, OPT_SOCKET, OPT_SERVER_CMD, OPT_CLIENT_CMD, OPT_SPAWN, OPT_FAULT,
 };
 
 static const struct option check_longopts[] = {
@@ -100,6 +102,7 @@ static const struct option check_longopts[] = {
 	{ "server-cmd", required_argument, NULL, OPT_SERVER_CMD },
 	{ "client-cmd", required_argument, NULL, OPT_CLIENT_CMD },
 	{ "spawn", required_argument, NULL, OPT_SPAWN },
+	{ "fault", required_argument, NULL, OPT_FAULT },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -161,6 +164,16 @@ int cli_check(int argc, char **argv)
 			fprintf(stderr, "vfsim check: --client-cmd is not yet supported; --socket, --server-cmd and "
 				"the built-in targets are (issue #4)\n");
 			return CLI_EXIT_USAGE;
+		case OPT_FAULT: {
+			char err[160];
+
+			if (vfsim_fault_parse(optarg, VFSIM_FAULT_AT_SERVER | VFSIM_FAULT_AT_UAPI, &o.faults, err,
+					      sizeof(err)) < 0) {
+				fprintf(stderr, "vfsim check: --fault: %s\n", err);
+				return CLI_EXIT_USAGE;
+			}
+			break;
+		}
 		case 'h':
 			check_usage(stdout);
 			return 0;

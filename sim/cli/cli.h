@@ -16,10 +16,11 @@ struct cli_cmd {
 	const char *usage;			/* "info PROFILE...  one line of what it does" */
 };
 
-/* info.c, serve.c, client.c, check.c */
+/* info.c, serve.c, client.c, check.c, faults.c */
 int cli_info(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 int cli_client(int argc, char **argv);
 int cli_check(int argc, char **argv);
+int cli_faults(int argc, char **argv);
 
 #endif

@@ -17,6 +17,7 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "info", cli_info, "info PROFILE...    show each device the way a VFIO user sees it" },
 	{ "serve", cli_serve, "serve PROFILE --socket PATH   serve the device over vfio-user" },
 	{ "client", cli_client, "client --socket PATH    probe a vfio-user server and show what it offers" },
+	{ "faults", cli_faults, "faults             list the deviations --fault can inject" },
 	{ "check", cli_check, "check [--filter GLOB] [--json F] ...   run the conformance suite (check --help)" },
 };
 

@@ -34,7 +34,7 @@ static const struct {
 #define SERVE_USAGE                                                                                  \
 	"usage: vfsim serve PROFILE --socket PATH [--max-msg-fds N] [--max-data-xfer-size N]\n"      \
 	"                   [--max-dma-maps N] [--pgsizes N] [--twin-socket] [--write-multiple]\n"   \
-	"                   [--quirk qemu-dma|iofds-48|error-payload]...\n"
+	"                   [--quirk qemu-dma|iofds-48|error-payload]... [--fault NAME[,NAME...]]\n"
 
 /* A number option: decimal or 0x hex, within [1, max]. */
 static int serve_number(const char *opt, const char *s, uint64_t max, uint64_t *ret)
@@ -115,6 +115,15 @@ static int serve_parse(int argc, char **argv, const char **ret_profile, const ch
 				return -EINVAL;
 			}
 			cfg->quirks |= serve_quirks[q].bit;
+		} else if (!strcmp(a, "--fault")) {
+			char err[160];
+			uint64_t mask;
+
+			if (vfsim_fault_parse(val, VFSIM_FAULT_AT_SERVER, &mask, err, sizeof(err)) < 0) {
+				fprintf(stderr, "vfsim serve: --fault: %s\n", err);
+				return -EINVAL;
+			}
+			cfg->faults |= mask;
 		} else {
 			fprintf(stderr, "vfsim serve: unknown option '%s'\n", a);
 			return -EINVAL;

@@ -92,6 +92,8 @@ void vfsim_host_free(struct vfsim_host *host);
 /* Put @dev (not owned) into IOMMU group @group_id under the name @bdf
  * ("0000:00:04.0"). Several devices may share a group. */
 int vfsim_host_add_device(struct vfsim_host *host, struct vfsim_dev *dev, unsigned group_id, const char *bdf);
+/* Make the model commit the deviations in @faults (vfsim_fault_parse). */
+void vfsim_host_set_faults(struct vfsim_host *host, uint64_t faults);
 
 /* The file API of the model. Model fds are real descriptors of this process
  * (so numbers are unique, FD_CLOEXEC is visible with fcntl, and poll works on
@@ -137,6 +139,7 @@ struct vfsim_vu_server_config {
 	bool write_multiple;		/* advertise REGION_WRITE_MULTI */
 	unsigned quirks;		/* VFSIM_VU_QUIRK_* */
 	int dma_timeout_ms;		/* wait for a DMA_READ/WRITE reply; 0 = 5000 */
+	uint64_t faults;		/* deviations to commit (vfsim_fault_parse); 0 = none */
 };
 
 /* A server for @dev (not owned). One client at a time. */
@@ -173,6 +176,7 @@ struct vfsim_vu_client_config {
 	bool twin_socket;		/* offer the twin socket */
 	int timeout_ms;			/* per request; 0 = 5000 */
 	unsigned quirks;		/* VFSIM_VU_QUIRK_* the server is known to need */
+	uint64_t faults;		/* deviations to commit (vfsim_fault_parse); 0 = none */
 };
 
 /* What the server said in its VERSION reply. */
@@ -231,6 +235,28 @@ int vfsim_vu_client_feature(struct vfsim_vu_client *c, void *buf, size_t len, si
 /* Migration data: read up to @len bytes of the stream (0 = end), write @len. */
 ssize_t vfsim_vu_client_mig_read(struct vfsim_vu_client *c, void *buf, size_t len);
 ssize_t vfsim_vu_client_mig_write(struct vfsim_vu_client *c, const void *buf, size_t len);
+
+/* ---- fault injection: the misbehaving endpoint ------------------------------ */
+
+/* Named deviations (sim/faults.def), each a plausible implementation bug, that
+ * a front end commits when its fault mask says so. The conformance suite's
+ * self-test proves it catches every one. */
+#define VFSIM_FAULT_AT_SERVER 1u	/* the vfio-user server */
+#define VFSIM_FAULT_AT_UAPI 2u		/* the kernel-uAPI model */
+#define VFSIM_FAULT_AT_CLIENT 4u	/* the vfio-user client */
+
+struct vfsim_fault_info {
+	const char *name;		/* "reply-id" */
+	unsigned where;			/* VFSIM_FAULT_AT_* bits */
+	const char *rule;		/* the conformance rule expected to catch it */
+	const char *text;		/* what goes wrong */
+};
+
+/* Every fault; bit i of a mask is entry i. */
+const struct vfsim_fault_info *vfsim_faults(size_t *ret_n);
+/* "name,name" into a mask. An unknown name, or (with @where nonzero) one that
+ * applies to none of @where's front ends, is -EINVAL with @err saying which. */
+int vfsim_fault_parse(const char *list, unsigned where, uint64_t *ret_mask, char *err, size_t errlen);
 
 #ifdef __cplusplus
 }
