@@ -501,6 +501,7 @@ struct conf_opts {
 	bool spawn_suite;		/* with server_cmd: one server for the whole run, not one per case */
 	uint64_t faults;		/* deviations the built-in server and model commit (vfsim_fault_parse) */
 	const char *client_cmd;		/* judge this vfio-user client ({socket}: where it connects) */
+	bool builtin_client;		/* client_cmd is vfsim's own client, run alongside the other targets */
 	FILE *out;			/* terminal report; NULL = stdout */
 	FILE *err;			/* diagnostics; NULL = stderr */
 };

@@ -170,8 +170,10 @@ static void conf_case_child(void *arg, int fd)
 	const struct conf_case_job *job = arg;
 	struct conf_ctx ctx;
 	uint8_t vrec[4 + CONF_DETAIL_MAX];
-	/* A case judging a vfio-user server talks to one over a socket (conf-vu.c). */
+	/* A case judging a vfio-user server talks to one over a socket (conf-vu.c);
+	 * one judging a client builds its own session (conf_cl_run). */
 	bool vu = job->c->roles & CONF_ROLE_SERVER;
+	bool cl = !vu && (job->c->roles & CONF_ROLE_CLIENT);
 	uint32_t v;
 	int r;
 
@@ -180,7 +182,9 @@ static void conf_case_child(void *arg, int fd)
 	ctx.out_fd = fd;
 	ctx.seed = conf_case_seed(job->rs->o->seed, job->c->id);
 	ctx.rng = ctx.seed;
-	r = vu ? conf_vu_target_up(&ctx) : conf_uapi_target_up(&ctx);
+	ctx.v.sock = -1;
+	ctx.u.container = ctx.u.group = ctx.u.device = -1;
+	r = cl ? 0 : vu ? conf_vu_target_up(&ctx) : conf_uapi_target_up(&ctx);
 	if (r < 0) {
 		v = conf_harness_error(&ctx, "cannot build the target: %s", strerror(-r));
 	} else {
@@ -194,7 +198,7 @@ static void conf_case_child(void *arg, int fd)
 			r = conf_vu_target_down(&ctx);
 			if ((uint32_t)r > v)
 				v = (uint32_t)r;
-		} else {
+		} else if (!cl) {
 			conf_uapi_target_down(&ctx);
 		}
 	}

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "conf.h"
@@ -43,9 +44,10 @@ static void check_usage(FILE *f)
 		"  --server-cmd CMD    start the vfio-user server CMD (run by /bin/sh; {socket} becomes the\n"
 		"                      path it must listen on) and judge it\n"
 		"  --spawn case|suite  with --server-cmd: a fresh server per case (default) or one per run\n"
-		"  --client-cmd CMD    judge a vfio-user client (not yet supported)\n"
-		"  --fault NAME[,...]  make the built-in server and kernel-uAPI model commit these deviations\n"
-		"                      (vfsim faults lists them): the suite must FAIL them\n"
+		"  --client-cmd CMD    start the vfio-user client CMD ({socket} becomes the path it must connect\n"
+		"                      to) once per case and judge it against a scripted server\n"
+		"  --fault NAME[,...]  make the built-in server, kernel-uAPI model or client commit these\n"
+		"                      deviations (vfsim faults lists them): the suite must FAIL them\n"
 		"exit: 0 pass, 1 a required case failed, 2 usage or harness error, 3 expectations violated\n");
 }
 
@@ -62,7 +64,9 @@ static int check_number(const char *s, unsigned long long max, unsigned long lon
 	return 0;
 }
 
-/* No target: every kernel-uAPI table, then every vfio-user server table. */
+/* The tables of the run: --socket / --server-cmd the server cases,
+ * --client-cmd the client cases, no target all three kinds, the client cases
+ * against this binary's own `vfsim client --exercise`. */
 static int check_run(const struct conf_opts *o)
 {
 	const struct conf_table *all[64];
@@ -70,7 +74,9 @@ static int check_run(const struct conf_opts *o)
 
 	if (o->socket_path || o->server_cmd)
 		return conf_run(o, conf_vu_server_tables, conf_vu_server_ntables);
-	if (conf_uapi_ntables + conf_vu_server_ntables > sizeof(all) / sizeof(all[0])) {
+	if (o->client_cmd && !o->builtin_client)
+		return conf_run(o, conf_vu_client_tables, conf_vu_client_ntables);
+	if (conf_uapi_ntables + conf_vu_server_ntables + conf_vu_client_ntables > sizeof(all) / sizeof(all[0])) {
 		fprintf(stderr, "vfsim check: too many case tables\n");
 		return CONF_EXIT_HARNESS;
 	}
@@ -78,7 +84,59 @@ static int check_run(const struct conf_opts *o)
 		all[n++] = conf_uapi_tables[i];
 	for (i = 0; i < conf_vu_server_ntables; i++)
 		all[n++] = conf_vu_server_tables[i];
+	for (i = 0; i < conf_vu_client_ntables; i++)
+		all[n++] = conf_vu_client_tables[i];
 	return conf_run(o, all, n);
+}
+
+/* The built-in client: this binary, `client --exercise`, with the client
+ * faults of --fault. The path is shell-quoted into @buf. */
+static int check_builtin_client(char *buf, size_t len, const char *client_faults)
+{
+	char self[512];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	size_t i, o = 0;
+
+	if (n <= 0)
+		return -errno;
+	self[n] = '\0';
+	for (i = 0; i < (size_t)n; i++)
+		if (self[i] == '\'')
+			return -EINVAL;
+	o = (size_t)snprintf(buf, len, "'%s' client --exercise --socket {socket}", self);
+	if (client_faults[0] && o < len)
+		o += (size_t)snprintf(buf + o, len - o, " --fault %s", client_faults);
+	return o < len ? 0 : -ENAMETOOLONG;
+}
+
+/* --fault NAME[,...]: server and model faults into @mask, client faults
+ * (for the built-in client's command line) appended to @cl. */
+static int check_faults(const char *list, uint64_t *mask, char *cl, size_t cllen)
+{
+	const struct vfsim_fault_info *f;
+	char err[160];
+	uint64_t m;
+	size_t n, i;
+
+	if (vfsim_fault_parse(list, 0, &m, err, sizeof(err)) < 0) {
+		fprintf(stderr, "vfsim check: --fault: %s\n", err);
+		return -EINVAL;
+	}
+	f = vfsim_faults(&n);
+	for (i = 0; i < n && i < 64; i++) {
+		size_t o = strlen(cl);
+
+		if (!(m >> i & 1))
+			continue;
+		if (f[i].where & (VFSIM_FAULT_AT_SERVER | VFSIM_FAULT_AT_UAPI))
+			*mask |= 1ull << i;
+		if ((f[i].where & VFSIM_FAULT_AT_CLIENT) &&
+		    (size_t)snprintf(cl + o, cllen - o, "%s%s", o ? "," : "", f[i].name) >= cllen - o) {
+			fprintf(stderr, "vfsim check: --fault: too many client faults\n");
+			return -EINVAL;
+		}
+	}
+	return 0;
 }
 
 enum {
@@ -111,6 +169,7 @@ static const struct option check_longopts[] = {
 int cli_check(int argc, char **argv)
 {
 	struct conf_opts o = { .timeout_ms = CONF_DEFAULT_TIMEOUT_MS, .seed = 1 };
+	char client_faults[512] = "", self_cmd[1024];
 	unsigned long long n;
 	bool spawn_given = false;
 	int opt;
@@ -161,19 +220,17 @@ int cli_check(int argc, char **argv)
 			spawn_given = true;
 			break;
 		case OPT_CLIENT_CMD:
-			fprintf(stderr, "vfsim check: --client-cmd is not yet supported; --socket, --server-cmd and "
-				"the built-in targets are (issue #4)\n");
-			return CLI_EXIT_USAGE;
-		case OPT_FAULT: {
-			char err[160];
-
-			if (vfsim_fault_parse(optarg, VFSIM_FAULT_AT_SERVER | VFSIM_FAULT_AT_UAPI, &o.faults, err,
-					      sizeof(err)) < 0) {
-				fprintf(stderr, "vfsim check: --fault: %s\n", err);
+			if (!strstr(optarg, "{socket}")) {
+				fprintf(stderr, "vfsim check: --client-cmd wants {socket} where the socket path the client "
+					"connects to goes\n");
 				return CLI_EXIT_USAGE;
 			}
+			o.client_cmd = optarg;
 			break;
-		}
+		case OPT_FAULT:
+			if (check_faults(optarg, &o.faults, client_faults, sizeof(client_faults)) < 0)
+				return CLI_EXIT_USAGE;
+			break;
 		case 'h':
 			check_usage(stdout);
 			return 0;
@@ -199,6 +256,25 @@ int cli_check(int argc, char **argv)
 	if (spawn_given && !o.server_cmd) {
 		fprintf(stderr, "vfsim check: --spawn goes with --server-cmd\n");
 		return CLI_EXIT_USAGE;
+	}
+	if (o.client_cmd && (o.socket_path || o.server_cmd)) {
+		fprintf(stderr, "vfsim check: --client-cmd judges a client, --socket/--server-cmd a server; give one\n");
+		return CLI_EXIT_USAGE;
+	}
+	if (client_faults[0] && o.client_cmd) {
+		fprintf(stderr, "vfsim check: client faults (%s) apply to the built-in client, not to --client-cmd\n",
+			client_faults);
+		return CLI_EXIT_USAGE;
+	}
+	if (!o.client_cmd && !o.socket_path && !o.server_cmd) {
+		int r = check_builtin_client(self_cmd, sizeof(self_cmd), client_faults);
+
+		if (r < 0) {
+			fprintf(stderr, "vfsim check: cannot name the built-in client: %s\n", strerror(-r));
+			return CONF_EXIT_HARNESS;
+		}
+		o.client_cmd = self_cmd;
+		o.builtin_client = true;
 	}
 	return check_run(&o);
 }
