@@ -768,6 +768,7 @@ const struct conf_table *const conf_vu_server_tables[] = {
 	&conf_vu_feature_table,
 	&conf_vu_mig_table,
 	&conf_vu_session_table,
+	&conf_vu_dma_table,
 };
 
 const size_t conf_vu_server_ntables = sizeof(conf_vu_server_tables) / sizeof(conf_vu_server_tables[0]);

@@ -77,5 +77,7 @@ int conf_report_tap(const struct conf_runstate *rs, const char *path);
 int conf_report_junit(const struct conf_runstate *rs, const char *path);
 /* report-json.c */
 int conf_report_json(const struct conf_runstate *rs, const char *path);
+/* report-html.c: one page, one row per rule with its cases' verdicts */
+int conf_report_html(const struct conf_runstate *rs, const char *path);
 
 #endif

@@ -466,6 +466,7 @@ extern const struct conf_table conf_vu_irq_table;
 extern const struct conf_table conf_vu_feature_table;	/* cases-vu-feature.c: DEVICE_FEATURE, DMA logging */
 extern const struct conf_table conf_vu_mig_table;	/* cases-vu-mig.c: migration FSM and MIG_DATA */
 extern const struct conf_table conf_vu_session_table;	/* cases-vu-session.c: disconnect, reconnect, twin socket */
+extern const struct conf_table conf_vu_dma_table;	/* cases-vu-dma.c: server DMA_READ/WRITE, IO fds */
 /* Every vfio-user server table, in report order. */
 extern const struct conf_table *const conf_vu_server_tables[];
 extern const size_t conf_vu_server_ntables;
@@ -485,6 +486,14 @@ enum conf_exit {
 	CONF_EXIT_EXPECT = 3,	/* the expectation file was violated */
 };
 
+/* What a run found, for callers that judge runs (vfsim selftest). */
+struct conf_tally {
+	unsigned count[CONF_NVERDICTS];
+	unsigned cases;
+	char first_fail[64];		/* id of the first FAIL case, "" if none */
+	char first_fail_rule[32];
+};
+
 struct conf_opts {
 	const char *filter;		/* fnmatch glob on case ids; NULL = all */
 	unsigned timeout_ms;		/* per case; 0 = 2000 */
@@ -494,7 +503,7 @@ struct conf_opts {
 	bool coverage;			/* print rule coverage, run nothing */
 	bool quiet;			/* no progress lines, only the summary */
 	const char *expect_path;
-	const char *tap_path, *junit_path, *json_path;
+	const char *tap_path, *junit_path, *json_path, *html_path;
 	const char *profile_path;	/* NULL = fixtures/devices/dmaengine.json */
 	const char *socket_path;	/* run only the server cases, against this vfio-user socket */
 	const char *server_cmd;		/* spawn this vfio-user server ({socket}: its socket path), run the server cases */
@@ -502,6 +511,7 @@ struct conf_opts {
 	uint64_t faults;		/* deviations the built-in server and model commit (vfsim_fault_parse) */
 	const char *client_cmd;		/* judge this vfio-user client ({socket}: where it connects) */
 	bool builtin_client;		/* client_cmd is vfsim's own client, run alongside the other targets */
+	struct conf_tally *tally;	/* filled at the end of the run when set */
 	FILE *out;			/* terminal report; NULL = stdout */
 	FILE *err;			/* diagnostics; NULL = stderr */
 };

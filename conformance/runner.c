@@ -753,12 +753,26 @@ int conf_run(const struct conf_opts *o_in, const struct conf_table *const *table
 		goto out;
 	}
 	rs.exit_code = conf_exit_code(&rs);
+	if (o.tally) {
+		memset(o.tally, 0, sizeof(*o.tally));
+		memcpy(o.tally->count, rs.count, sizeof(rs.count));
+		o.tally->cases = (unsigned)rs.nres;
+		for (i = 0; i < rs.nres; i++)
+			if (rs.res[i].verdict == CONF_FAIL) {
+				snprintf(o.tally->first_fail, sizeof(o.tally->first_fail), "%s", rs.res[i].c->id);
+				snprintf(o.tally->first_fail_rule, sizeof(o.tally->first_fail_rule), "%s",
+					 rs.res[i].c->rule);
+				break;
+			}
+	}
 	conf_report_summary(out, &rs);
 	if (o.tap_path && conf_report_tap(&rs, o.tap_path) < 0)
 		rs.exit_code = CONF_EXIT_HARNESS;
 	if (o.junit_path && conf_report_junit(&rs, o.junit_path) < 0)
 		rs.exit_code = CONF_EXIT_HARNESS;
 	if (o.json_path && conf_report_json(&rs, o.json_path) < 0)
+		rs.exit_code = CONF_EXIT_HARNESS;
+	if (o.html_path && conf_report_html(&rs, o.html_path) < 0)
 		rs.exit_code = CONF_EXIT_HARNESS;
 	if (rs.exit_code == CONF_EXIT_HARNESS && !rs.nharness)
 		fprintf(err, "vfsim check: cannot write a report file\n");

@@ -37,6 +37,7 @@ static void check_usage(FILE *f)
 		"  --tap FILE          write a TAP 13 report\n"
 		"  --junit FILE        write a JUnit XML report\n"
 		"  --json FILE         write a JSON report (schema_version 1)\n"
+		"  --html FILE         write an HTML page: one row per rule with its cases' verdicts\n"
 		"  --profile FILE      device profile (default fixtures/devices/dmaengine.json)\n"
 		"  --coverage          print rule coverage per role and level\n"
 		"  -q, --quiet         no progress line per case\n"
@@ -91,7 +92,7 @@ static int check_run(const struct conf_opts *o)
 
 /* The built-in client: this binary, `client --exercise`, with the client
  * faults of --fault. The path is shell-quoted into @buf. */
-static int check_builtin_client(char *buf, size_t len, const char *client_faults)
+int cli_builtin_client_cmd(char *buf, size_t len, const char *client_faults)
 {
 	char self[512];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -141,7 +142,7 @@ static int check_faults(const char *list, uint64_t *mask, char *cl, size_t cllen
 
 enum {
 	OPT_LIST = 256, OPT_FILTER, OPT_TIMEOUT, OPT_SEED, OPT_STRICT, OPT_EXPECT, OPT_TAP, OPT_JUNIT, OPT_JSON,
-	OPT_PROFILE, OPT_COVERAGE, OPT_SOCKET, OPT_SERVER_CMD, OPT_CLIENT_CMD, OPT_SPAWN, OPT_FAULT,
+	OPT_PROFILE, OPT_COVERAGE, OPT_SOCKET, OPT_SERVER_CMD, OPT_CLIENT_CMD, OPT_SPAWN, OPT_FAULT, OPT_HTML,
 };
 
 static const struct option check_longopts[] = {
@@ -161,6 +162,7 @@ static const struct option check_longopts[] = {
 	{ "client-cmd", required_argument, NULL, OPT_CLIENT_CMD },
 	{ "spawn", required_argument, NULL, OPT_SPAWN },
 	{ "fault", required_argument, NULL, OPT_FAULT },
+	{ "html", required_argument, NULL, OPT_HTML },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -199,6 +201,7 @@ int cli_check(int argc, char **argv)
 		case OPT_TAP: o.tap_path = optarg; break;
 		case OPT_JUNIT: o.junit_path = optarg; break;
 		case OPT_JSON: o.json_path = optarg; break;
+		case OPT_HTML: o.html_path = optarg; break;
 		case OPT_PROFILE: o.profile_path = optarg; break;
 		case OPT_COVERAGE: o.coverage = true; break;
 		case 'q': o.quiet = true; break;
@@ -267,7 +270,7 @@ int cli_check(int argc, char **argv)
 		return CLI_EXIT_USAGE;
 	}
 	if (!o.client_cmd && !o.socket_path && !o.server_cmd) {
-		int r = check_builtin_client(self_cmd, sizeof(self_cmd), client_faults);
+		int r = cli_builtin_client_cmd(self_cmd, sizeof(self_cmd), client_faults);
 
 		if (r < 0) {
 			fprintf(stderr, "vfsim check: cannot name the built-in client: %s\n", strerror(-r));

@@ -16,11 +16,16 @@ struct cli_cmd {
 	const char *usage;			/* "info PROFILE...  one line of what it does" */
 };
 
-/* info.c, serve.c, client.c, check.c, faults.c */
+/* info.c, serve.c, client.c, check.c, faults.c, selftest.c */
 int cli_info(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 int cli_client(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_faults(int argc, char **argv);
+int cli_selftest(int argc, char **argv);
+/* check.c: the shell command that runs this binary as the client under test
+ * (`client --exercise --socket {socket}`, with --fault @client_faults unless
+ * empty). 0 or -errno. */
+int cli_builtin_client_cmd(char *buf, size_t len, const char *client_faults);
 
 #endif

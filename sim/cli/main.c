@@ -18,6 +18,7 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "serve", cli_serve, "serve PROFILE --socket PATH   serve the device over vfio-user" },
 	{ "client", cli_client, "client --socket PATH    probe a vfio-user server and show what it offers" },
 	{ "faults", cli_faults, "faults             list the deviations --fault can inject" },
+	{ "selftest", cli_selftest, "selftest [GLOB]    prove the suite FAILs every fault and passes the clean simulator" },
 	{ "check", cli_check, "check [--filter GLOB] [--json F] ...   run the conformance suite (check --help)" },
 };
 
