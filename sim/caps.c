@@ -83,3 +83,12 @@ void caps_copy_shifted(const struct capbuf *cb, uint8_t *dst, uint32_t base)
 		off = h.next;
 	}
 }
+
+void caps_loop_back(const struct capbuf *cb, uint8_t *dst, uint32_t base)
+{
+	/* cb->last is the offset of the last header inside the chain as
+	 * built, which caps_copy_shifted placed at the same offset of @dst. */
+	if (!cb->count || cb->last + sizeof(struct vfio_info_cap_header) > cb->len)
+		return;
+	caps_next_set(dst + cb->last, base);
+}

@@ -35,4 +35,9 @@ void *caps_add_packed(struct capbuf *cb, uint16_t id, uint16_t version, size_t s
  * fixed struct the chain follows), the last 'next' left 0. */
 void caps_copy_shifted(const struct capbuf *cb, uint8_t *dst, uint32_t base);
 
+/* Fault cap-next-backwards (sim/fault.h), after caps_copy_shifted to @dst:
+ * the last capability's next points back at the first one (at @base), a
+ * loop a walker without a hop budget never leaves. */
+void caps_loop_back(const struct capbuf *cb, uint8_t *dst, uint32_t base);
+
 #endif

@@ -72,6 +72,15 @@ void vfsim_dev_free(struct vfsim_dev *dev)
 	free(dev);
 }
 
+void dev_set_faults(struct vfsim_dev *dev, uint64_t faults)
+{
+	if (!dev)
+		return;
+	dev->faults = faults;
+	if (dev->dmalog)
+		dmalog_set_faults(dev->dmalog, faults);
+}
+
 const struct vfsim_profile *vfsim_dev_profile(const struct vfsim_dev *dev)
 {
 	return &dev->prof;

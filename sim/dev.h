@@ -34,7 +34,15 @@ struct vfsim_dev {
 	struct dma_space *dma;		/* IOMMU the device DMAs through; set by the front end, may be NULL */
 	bool low_power;
 	int low_power_wakeup_fd;	/* -1 when none */
+	/* Deviations (sim/fault.h) the front end driving the device asked the
+	 * shared model code to commit; 0 = none. Set with dev_set_faults. */
+	uint64_t faults;
 };
+
+/* The front end's fault mask (vfsim_vu_server_config.faults,
+ * vfsim_host_set_faults) for the model code it shares: mig.c and
+ * mig-stream.c read dev->faults, DMA logging gets a copy. */
+void dev_set_faults(struct vfsim_dev *dev, uint64_t faults);
 
 /* Device-side DMA through dev->dma, honouring the mapping's READ/WRITE
  * permission, and marking both the IOMMU dirty bitmaps and the device's DMA

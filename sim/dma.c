@@ -25,6 +25,7 @@
 
 #include "dma.h"
 #include "dma-tree.h"
+#include "fault.h"
 #include "rules.h"
 
 #define DMA_SZ_4K 0x1000ull
@@ -61,6 +62,7 @@ struct dma_space {
 	uint64_t bitmap_bytes;		/* sum over mappings, <= DMA_BITMAP_BUDGET */
 	bool has_ops;
 	struct dma_ops ops;
+	uint64_t faults;		/* dma_space_set_faults (sim/fault.h) */
 };
 
 static struct dma_mapping *dma_of(struct dma_tree_node *n)
@@ -213,6 +215,11 @@ void dma_space_set_ops(struct dma_space *s, const struct dma_ops *ops)
 		s->ops = *ops;
 	else
 		memset(&s->ops, 0, sizeof(s->ops));
+}
+
+void dma_space_set_faults(struct dma_space *s, uint64_t faults)
+{
+	s->faults = faults;
 }
 
 void dma_space_set_emulated(struct dma_space *s, bool emulated)
@@ -438,14 +445,27 @@ int dma_map(struct dma_space *s, const struct vfio_iommu_type1_dma_map *m)
 	set_vaddr = m->flags & VFIO_DMA_MAP_FLAG_VADDR;
 	if (!!(m->flags & prot_mask) == set_vaddr)
 		return vfsim_reject(RULE_DMA_MAP_PROT, -EINVAL);
-	if (!m->size || ((m->size | m->iova | m->vaddr) & pgmask))
+	if (!m->size || ((m->size | m->iova | m->vaddr) & pgmask)) {
+		/* Fault dma-unaligned: an iova or size off the page grid is
+		 * answered 0. The mapping is not installed: the dirty bitmaps
+		 * count whole pages, and the deviation must not make the model
+		 * itself index past one. */
+		if (m->size && !(m->vaddr & pgmask) && !set_vaddr &&
+		    vfsim_fault_on(s->faults, VFSIM_FAULT_DMA_UNALIGNED))
+			return 0;
 		return vfsim_reject(RULE_DMA_MAP_ALIGN, -EINVAL);
+	}
 	last = m->iova + m->size - 1;
 	if (last < m->iova || m->vaddr + m->size - 1 < m->vaddr)
 		return vfsim_reject(RULE_DMA_MAP_WRAP, -DMA_WRAP_ERRNO);
 	d = dma_find_overlap(s, m->iova, last);
 	if (set_vaddr)
 		return dma_map_update_vaddr(s, d, m);
+	/* Fault dma-overlap: an overlapping MAP_DMA is answered 0 and dropped
+	 * (the tree holds disjoint intervals only: installing it would break
+	 * the model, not just the protocol). */
+	if (d && vfsim_fault_on(s->faults, VFSIM_FAULT_DMA_OVERLAP))
+		return 0;
 	if (d)
 		return vfsim_reject(RULE_DMA_MAP_EXISTS, -EEXIST);
 	if (!dma_avail(s))
@@ -513,7 +533,7 @@ int dma_unmap(struct dma_space *s, struct vfio_iommu_type1_dma_unmap *u)
 			      VFIO_DMA_UNMAP_FLAG_VADDR;
 	uint64_t pgsize = dma_min_pgsize(s), iova = u->iova, size = u->size, last, unmapped = 0;
 	bool all = u->flags & VFIO_DMA_UNMAP_FLAG_ALL, inval = u->flags & VFIO_DMA_UNMAP_FLAG_VADDR;
-	bool dirty = u->flags & VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP;
+	bool dirty = u->flags & VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP, partial_ok;
 	struct vfio_bitmap bm = { 0 };
 	struct dma_tree_node *n, *next;
 	int r;
@@ -553,7 +573,12 @@ int dma_unmap(struct dma_space *s, struct vfio_iommu_type1_dma_unmap *u)
 		return vfsim_reject(RULE_DMA_UNMAP_BITMAP_INACTIVE, -EINVAL);
 	if (dirty && bm.pgsize != pgsize)
 		return vfsim_reject(RULE_DMA_UNMAP_BITMAP_PGSIZE, -EINVAL);
-	if (!all && dma_bisects(s, iova, last))
+	/* Fault dma-partial-unmap: a range that starts or ends inside a
+	 * mapping removes every mapping it touches, whole (the loop below
+	 * takes each overlapping node). Not with a dirty bitmap, whose bit
+	 * offsets are relative to @iova and would go negative. */
+	partial_ok = !dirty && vfsim_fault_on(s->faults, VFSIM_FAULT_DMA_PARTIAL_UNMAP);
+	if (!all && !partial_ok && dma_bisects(s, iova, last))
 		return vfsim_reject(RULE_DMA_UNMAP_BISECT, -EINVAL);
 	if (dirty) {
 		r = dma_user_bitmap_mapped(s, size, &bm);
@@ -633,6 +658,9 @@ static int dma_dirty_get(struct dma_space *s, const struct vfio_iommu_type1_dirt
 		struct dma_mapping *m = dma_of(n);
 
 		dma_bitmap_to_user(s, m, (uint64_t *)(uintptr_t)g.bitmap.data, g.iova);
+		/* Fault dirty-not-cleared: the next GET_BITMAP repeats these. */
+		if (vfsim_fault_on(s->faults, VFSIM_FAULT_DIRTY_NOT_CLEARED))
+			continue;
 		/* re-seeded with nothing: the model pins no pages */
 		memset(m->bitmap, 0, DMA_BITMAP_BYTES(dma_size(m) >> s->pgshift));
 	}

@@ -64,6 +64,10 @@ int dma_translate(struct dma_space *s, uint64_t iova, bool write, void **ret_ptr
  * place a newer-kernel personality switches. */
 #define DMA_WRAP_ERRNO EINVAL
 
+/* Deviations to commit (sim/fault.h), set by the front end that owns the
+ * space: dma-overlap, dma-unaligned, dma-partial-unmap, dirty-not-cleared. */
+void dma_space_set_faults(struct dma_space *s, uint64_t faults);
+
 /* An emulated (mdev) group is attached to the container: UNMAP_DMA|VADDR
  * then fails with EBUSY (vfio_dma_do_unmap). Off by default. */
 void dma_space_set_emulated(struct dma_space *s, bool emulated);

@@ -27,6 +27,7 @@
 
 #include "dmalog.h"
 #include "dma.h"
+#include "fault.h"
 #include "rules.h"
 
 #define DMALOG_MAX_RANGES 256u		/* LOG_MAX_RANGES: PAGE_SIZE / 16 on 4 KiB pages */
@@ -44,6 +45,7 @@ struct dmalog {
 	unsigned shift;			/* log2 of the START page_size */
 	unsigned nranges;
 	struct dmalog_range *ranges;
+	uint64_t faults;		/* dmalog_set_faults (sim/fault.h) */
 };
 
 static bool dmalog_pow2_page(uint64_t page_size)
@@ -60,6 +62,12 @@ int dmalog_new(struct dmalog **ret)
 {
 	*ret = calloc(1, sizeof(**ret));
 	return *ret ? 0 : -ENOMEM;
+}
+
+void dmalog_set_faults(struct dmalog *l, uint64_t faults)
+{
+	if (l)
+		l->faults = faults;
 }
 
 static void dmalog_release(struct dmalog *l)
@@ -236,6 +244,10 @@ static void dmalog_report_range(const struct dmalog *l, const struct dmalog_rang
 
 			word &= word - 1;
 			dma_bits_set(out, b0, b1 - b0 + 1);
+			/* Fault dirty-not-cleared: the report leaves the bits set,
+			 * so the next report repeats pages nobody wrote again. */
+			if (vfsim_fault_on(l->faults, VFSIM_FAULT_DIRTY_NOT_CLEARED))
+				continue;
 			if (ps >= iova && pl <= last)
 				r->bits[w] &= ~(1ull << bit);
 		}

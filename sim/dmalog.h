@@ -25,6 +25,8 @@ int dmalog_stop(struct dmalog *l);	/* -EINVAL when not active */
  * what it reports. */
 int dmalog_report(struct dmalog *l, const struct vfio_device_feature_dma_logging_report *rep);
 bool dmalog_active(const struct dmalog *l);
+/* Deviations to commit (sim/fault.h): dirty-not-cleared. */
+void dmalog_set_faults(struct dmalog *l, uint64_t faults);
 /* The device wrote [iova, iova+len). */
 void dmalog_mark(struct dmalog *l, uint64_t iova, uint64_t len);
 

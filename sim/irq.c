@@ -321,6 +321,19 @@ int irq_set_validate(const struct vfio_irq_set *hdr, uint32_t num_irqs, uint32_t
 	return 0;
 }
 
+bool irq_set_past_range(const struct vfio_irq_set *hdr, uint32_t num_irqs)
+{
+	/* the overflow and the index stay stage A's to refuse */
+	if (hdr->index >= VFIO_PCI_NUM_IRQS || hdr->count >= UINT32_MAX - hdr->start)
+		return false;
+	return hdr->start >= num_irqs || hdr->start + hdr->count > num_irqs;
+}
+
+bool irq_set_is_disable(const struct vfio_irq_set *hdr)
+{
+	return hdr->flags == (VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER) && !hdr->count;
+}
+
 /* ---- SET_IRQS stage B: the vfio-pci handlers ------------------------------- */
 
 static uint32_t irq_data_type(const struct vfio_irq_set *hdr)
@@ -693,6 +706,20 @@ void irq_teardown(struct irq_state *s)
 	if (s->vec[IRQ_ERR])
 		irq_fd_put(&s->vec[IRQ_ERR][0].trigger);
 	irq_fd_put(&s->vec[IRQ_REQ][0].trigger);
+}
+
+void irq_forget_fds(struct irq_state *s)
+{
+	uint32_t i, n = 0;
+
+	if (!s)
+		return;
+	for (i = 0; i < VFIO_PCI_NUM_IRQS; i++)
+		n += s->count[i];
+	/* vec[] points into all[], n entries */
+	for (i = 0; i < n; i++)
+		s->all[i].trigger = -1;
+	s->intx_unmask_fd = -1;
 }
 
 void irq_free(struct irq_state *s)

@@ -36,6 +36,19 @@ int irq_set_validate(const struct vfio_irq_set *hdr, uint32_t num_irqs, uint32_t
  * int32 fds (EVENTFD); fds are dup'ed, never taken over. */
 int irq_set(struct irq_state *s, const struct vfio_irq_set *hdr, const void *data);
 
+/* Fault irq-range (sim/fault.h), before stage A: does @hdr reach past the
+ * @num_irqs vectors of its index (start + count > num_irqs, without the
+ * u32 overflow stage A refuses first)? The faulty front end then answers
+ * success and does nothing. */
+bool irq_set_past_range(const struct vfio_irq_set *hdr, uint32_t num_irqs);
+/* Fault set-irqs-zero: is @hdr the DATA_NONE|ACTION_TRIGGER count 0
+ * request that disables an index? */
+bool irq_set_is_disable(const struct vfio_irq_set *hdr);
+/* Fault fd-leak: forget every eventfd the state holds without closing it
+ * (a deliberate leak of the caller's descriptors); teardown then closes
+ * nothing. */
+void irq_forget_fds(struct irq_state *s);
+
 /* Device side: 1 = signalled, 0 = masked/pending or no trigger, -EINVAL. */
 int irq_raise(struct irq_state *s, uint32_t index, uint32_t vector);
 /* MSI-X table vector control writes land here (from region.c). */

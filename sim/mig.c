@@ -21,6 +21,7 @@
 #include "mig.h"
 #include "mig-stream.h"
 #include "dev.h"
+#include "fault.h"
 
 #define ST_ERROR VFIO_DEVICE_STATE_ERROR
 #define ST_STOP VFIO_DEVICE_STATE_STOP
@@ -357,6 +358,15 @@ int mig_set_state(struct mig_state *m, uint32_t target, uint32_t *ret_session)
 		return vfsim_reject(RULE_MIG_STATE_ERROR, -EINVAL);
 	if (!mig_supported(m->flags, target))
 		return vfsim_reject(RULE_MIG_STATE_UNSUPPORTED, -EINVAL);
+	/* Fault mig-stopcopy-precopy: the way back into pre-copy the table
+	 * refuses is taken as one arc. The finished save session stays open
+	 * and keeps streaming what it had (mig_save_read and the PRECOPY_INFO
+	 * arithmetic cope with a finished stream). */
+	if (m->state == ST_STOP_COPY && (target == ST_PRE_COPY || target == ST_PRE_COPY_P2P) &&
+	    m->dev && vfsim_fault_on(m->dev->faults, VFSIM_FAULT_MIG_STOPCOPY_PRECOPY)) {
+		m->state = target;
+		return 0;
+	}
 
 	/* The longest combination is four arcs; the budget only guards the loop. */
 	for (hops = 0; m->state != target; hops++) {

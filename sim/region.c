@@ -29,6 +29,7 @@
 #include "dev.h"
 #include "cfg.h"
 #include "engine.h"
+#include "fault.h"
 #include "irq.h"
 #include "region.h"
 #include "caps.h"
@@ -408,6 +409,28 @@ static void region_write_mem(struct region_set *rs, unsigned index, uint64_t off
 	}
 }
 
+/* Fault region-oob (sim/fault.h): an access running past the end of the
+ * region succeeds. Only the part inside the region reaches the device; the
+ * rest of a read comes back as 0xff (what a read of nothing on PCI gives),
+ * the rest of a write is dropped. The model never touches memory past the
+ * region: the deviation is in the answer only. */
+static int region_rw_oob(struct vfsim_dev *dev, unsigned index, uint64_t off, void *buf, size_t len,
+			 bool write)
+{
+	const struct region *r = &dev->regions->r[index];
+	size_t in = off < r->size ? (size_t)(r->size - off < len ? r->size - off : len) : 0;
+	int rc;
+
+	if (!write)
+		memset((uint8_t *)buf + in, 0xff, len - in);
+	if (in) {
+		rc = region_rw(dev, index, off, buf, in, write);
+		if (rc < 0)
+			return rc;
+	}
+	return (int)len;
+}
+
 int region_rw(struct vfsim_dev *dev, unsigned index, uint64_t off, void *buf, size_t len, bool write)
 {
 	struct region_set *rs = dev ? dev->regions : NULL;
@@ -424,6 +447,9 @@ int region_rw(struct vfsim_dev *dev, unsigned index, uint64_t off, void *buf, si
 		return vfsim_reject(RULE_REGION_NO_READ, -EINVAL);
 	if (len > INT_MAX)
 		return vfsim_reject(RULE_REGION_ACCESS_SIZE, -EINVAL);
+	if ((off > r->size || len > r->size - off) &&
+	    vfsim_fault_on(dev->faults, VFSIM_FAULT_REGION_OOB))
+		return region_rw_oob(dev, index, off, buf, len, write);
 	if (off > r->size || len > r->size - off)
 		return vfsim_reject(RULE_REGION_RANGE, -EINVAL);
 	if (!len)

@@ -32,6 +32,7 @@
 #include "caps.h"
 #include "dev.h"
 #include "dmalog.h"
+#include "fault.h"
 #include "irq.h"
 #include "mig.h"
 #include "region.h"
@@ -149,7 +150,9 @@ static int dev_get_info(struct vfsim_host *host, struct uapi_device *d, void *ar
 	struct capbuf cb;
 
 	memcpy(&info, arg, minsz);
-	if (info.argsz < minsz)
+	/* Fault argsz-ignored: a too-short argsz is answered as if it were
+	 * the 16 bytes of the oldest caller (the model has the whole struct). */
+	if (info.argsz < minsz && !vfsim_fault_on(host->faults, VFSIM_FAULT_ARGSZ_IGNORED))
 		return vfsim_reject(RULE_DEV_INFO_ARGSZ, -EINVAL);
 	/* Callers older than cap_offset (argsz in [16, 20)) never see it. */
 	if (info.argsz >= capsz) {
@@ -186,7 +189,8 @@ static int dev_get_region_info(struct vfsim_host *host, struct uapi_device *d, v
 	struct capbuf *cb;
 
 	memcpy(&info, arg, minsz);
-	if (info.argsz < minsz)
+	/* Fault argsz-short: argsz below the 32-byte struct is answered. */
+	if (info.argsz < minsz && !vfsim_fault_on(host->faults, VFSIM_FAULT_ARGSZ_SHORT))
 		return vfsim_reject(RULE_DEV_REGION_ARGSZ, -EINVAL);
 	if (info.index >= region_count(d->dev->regions))
 		return vfsim_reject(RULE_DEV_REGION_INDEX, -EINVAL);
@@ -208,13 +212,20 @@ static int dev_get_region_info(struct vfsim_host *host, struct uapi_device *d, v
 		return -ENOMEM;
 	region_caps(r, cb, false);
 	/* Without caps the kernel leaves cap_offset as the caller wrote it. */
-	if (cb->len) {
+	if (cb->len && info.argsz < sizeof(info) + cb->len &&
+	    vfsim_fault_on(host->faults, VFSIM_FAULT_CAPS_TRUNCATED)) {
+		/* Fault caps-truncated: the chain that does not fit is dropped
+		 * without a word: no CAPS flag, argsz as the caller wrote it. */
+	} else if (cb->len) {
 		info.flags |= VFIO_REGION_INFO_FLAG_CAPS;
 		if (info.argsz < sizeof(info) + cb->len) {
 			info.argsz = sizeof(info) + cb->len;
 			info.cap_offset = 0;
 		} else {
 			caps_copy_shifted(cb, (uint8_t *)arg + sizeof(info), sizeof(info));
+			/* Fault cap-next-backwards: the chain loops. */
+			if (vfsim_fault_on(host->faults, VFSIM_FAULT_CAP_NEXT_BACKWARDS))
+				caps_loop_back(cb, (uint8_t *)arg + sizeof(info), sizeof(info));
 			info.cap_offset = sizeof(info);
 		}
 	}
@@ -237,6 +248,9 @@ static int dev_get_irq_info(struct vfsim_host *host, struct uapi_device *d, void
 	r = irq_info(d->dev->irq, info.index, &info.flags, &info.count);
 	if (r < 0)
 		return r;
+	/* Fault irq-count: one vector more than the device has. */
+	if (vfsim_fault_on(host->faults, VFSIM_FAULT_IRQ_COUNT))
+		info.count++;
 	memcpy(arg, &info, sizeof(info));
 	return 0;
 }
@@ -249,10 +263,19 @@ static int dev_set_irqs(struct vfsim_host *host, struct uapi_device *d, void *ar
 	int r;
 
 	memcpy(&hdr, arg, offsetof(struct vfio_irq_set, data));
+	/* Fault irq-range: a range past the index's vectors is answered 0
+	 * and nothing is done (the payload is not read). */
+	if (vfsim_fault_on(host->faults, VFSIM_FAULT_IRQ_RANGE) &&
+	    irq_set_past_range(&hdr, irq_count(d->dev->irq, hdr.index)))
+		return 0;
 	r = irq_set_validate(&hdr, irq_count(d->dev->irq, hdr.index), VFIO_PCI_NUM_IRQS,
 			     &data_size);
 	if (r < 0)
 		return r;
+	/* Fault set-irqs-zero: the disable request is answered 0 and the
+	 * triggers stay. */
+	if (vfsim_fault_on(host->faults, VFSIM_FAULT_SET_IRQS_ZERO) && irq_set_is_disable(&hdr))
+		return 0;
 	/* The payload follows the header in the caller's memory (arg->data). */
 	data = data_size ? (const uint8_t *)arg + offsetof(struct vfio_irq_set, data) : NULL;
 	return irq_set(d->dev->irq, &hdr, data);
@@ -468,7 +491,13 @@ ssize_t uapi_device_rw(struct vfsim_host *host, struct uapi_device *d, void *buf
 	if (count > DEV_MAX_RW)
 		count = DEV_MAX_RW;
 
-	if (index == VFIO_PCI_CONFIG_REGION_INDEX) {
+	if (vfsim_fault_on(host->faults, VFSIM_FAULT_REGION_OOB) && r->size &&
+	    (pos >= r->size || count > r->size - pos) &&
+	    !(index == VFIO_PCI_ROM_REGION_INDEX && write)) {
+		/* Fault region-oob: the access past the end is neither refused
+		 * nor cut short; region_rw (dev->faults) answers the part
+		 * outside the region with 0xff / drops it. */
+	} else if (index == VFIO_PCI_CONFIG_REGION_INDEX) {
 		if (!count)
 			return 0;
 		if (pos >= r->size || count > r->size - pos)

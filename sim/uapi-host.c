@@ -30,6 +30,7 @@
 
 #include "uapi.h"
 #include "dma.h"
+#include "fault.h"
 #include "rules.h"
 
 /* The one place where 6.1 and newer kernels differ here: SET_CONTAINER with
@@ -263,7 +264,18 @@ static bool uapi_bdf_ok(const char *bdf)
 
 void vfsim_host_set_faults(struct vfsim_host *host, uint64_t faults)
 {
+	unsigned i;
+
+	if (!host)
+		return;
 	host->faults = faults;
+	/* The shared model code deviates through the device and the IOMMU
+	 * space (a space made later takes the mask at SET_IOMMU). */
+	for (i = 0; i < host->ndevices; i++) {
+		dev_set_faults(host->devices[i].dev, faults);
+		if (host->devices[i].dev->dma)
+			dma_space_set_faults(host->devices[i].dev->dma, faults);
+	}
 }
 
 int vfsim_host_add_device(struct vfsim_host *host, struct vfsim_dev *dev, unsigned group_id,
@@ -296,6 +308,7 @@ int vfsim_host_add_device(struct vfsim_host *host, struct vfsim_dev *dev, unsign
 	d->group = g;
 	/* Hot-added into a group whose container already has an IOMMU. */
 	dev->dma = g->container && g->container->iommu_set ? g->container->dma : NULL;
+	dev_set_faults(dev, host->faults);
 	return 0;
 }
 
@@ -340,7 +353,9 @@ int vfsim_open(struct vfsim_host *host, const char *path, int flags)
 	if (strcmp(path, "vfio")) {
 		if (!uapi_parse_group(path, &id) || !(g = uapi_group_find(host, id)))
 			return vfsim_reject(RULE_UAPI_OPEN_NOENT, -ENOENT);
-		if (g->open)
+		/* Fault group-reopen: the group file is not exclusive. Both fds
+		 * name the same group; the first close releases it. */
+		if (g->open && !vfsim_fault_on(host->faults, VFSIM_FAULT_GROUP_REOPEN))
 			return vfsim_reject(RULE_UAPI_OPEN_GROUP_BUSY, -EBUSY);
 	}
 	u = uapi_fd_new(host, g ? UFD_GROUP : UFD_CONTAINER, &err);
@@ -448,6 +463,7 @@ static int uapi_ctr_set_iommu(struct vfsim_host *host, struct uapi_container *c,
 	r = dma_space_new(&host->iommu, &c->dma);
 	if (r < 0)
 		return r;
+	dma_space_set_faults(c->dma, host->faults);
 	c->iommu_set = true;
 	c->iommu_type = (uint32_t)type;
 	for (i = 0; i < host->ngroups; i++)
@@ -605,7 +621,11 @@ static int uapi_grp_get_device_fd(struct vfsim_host *host, struct uapi_group *g,
 	u = uapi_fd_new(host, UFD_DEVICE, &r);
 	if (!u)
 		return r;
-	if (!g->container || !g->container->iommu_set) {
+	/* Fault device-before-iommu: a container without an IOMMU driver is
+	 * good enough (the device then DMAs through no IOMMU: dev->dma is
+	 * NULL and its DMA fails with EFAULT, as dev_dma_rw says). */
+	if (!g->container || (!g->container->iommu_set &&
+			      !vfsim_fault_on(host->faults, VFSIM_FAULT_DEVICE_BEFORE_IOMMU))) {
 		uapi_fd_release(host, u);
 		return vfsim_reject(RULE_UAPI_DEVICE_FD_NO_IOMMU, -EINVAL);
 	}

@@ -25,6 +25,7 @@
 #include <sys/uio.h>
 
 #include "vu-conn.h"
+#include "fault.h"
 #include "rules.h"
 
 /* Drain buffer: a refused message is consumed in pieces of this size, so a
@@ -64,6 +65,7 @@ struct vu_conn {
 	int broken_err;
 	int send_err;		/* a send failed mid-message: the peer's framing is lost */
 	int send_timeout_ms;	/* -1: a send may wait for room for ever */
+	uint64_t faults;	/* vu_conn_set_faults (sim/fault.h) */
 	uint8_t scratch[VU_CONN_SCRATCH];
 };
 
@@ -241,8 +243,16 @@ static int conn_hdr_done(struct vu_conn *c)
 		conn_break(c, -EPROTO);
 		return vfsim_reject(RULE_VU_CONN_SIZE_SMALL, -EPROTO);
 	}
-	if (size > c->max_size)
+	if (size > c->max_size) {
+		/* Fault rejected-body-exec: the refused message ends with its
+		 * header; what the peer sent as its body is framed next. */
+		if (vfsim_fault_on(c->faults, VFSIM_FAULT_REJECTED_BODY_EXEC)) {
+			conn_close_fds(c);
+			c->result = vfsim_reject(RULE_VU_CONN_SIZE_LIMIT, -EMSGSIZE);
+			return 1;
+		}
 		return conn_start_drain(c, -EMSGSIZE);
+	}
 	if (size == VU_HDR_SIZE)
 		return conn_payload_done(c);
 	c->payload = malloc(size - VU_HDR_SIZE);
@@ -462,6 +472,10 @@ int vu_conn_send(struct vu_conn *c, struct vu_hdr *h, const void *payload, size_
 		return c->send_err;
 	h->size = VU_HDR_SIZE + (uint32_t)len;
 	total = h->size;
+	/* Fault size-no-header: the header is still sent, but msg_size
+	 * leaves it out, so the peer's framing slips by 16 bytes. */
+	if (vfsim_fault_on(c->faults, VFSIM_FAULT_SIZE_NO_HEADER))
+		h->size = (uint32_t)len;
 	if (c->send_timeout_ms >= 0) {
 		/* A peer that stops reading must not hold us for ever: never
 		 * block in sendmsg, wait for room in poll against a deadline. */
@@ -551,6 +565,11 @@ void vu_msg_release(struct vu_msg *m)
 	free(m->payload);
 	m->payload = NULL;
 	m->len = 0;
+}
+
+void vu_conn_set_faults(struct vu_conn *c, uint64_t faults)
+{
+	c->faults = faults;
 }
 
 void vu_conn_set_send_timeout(struct vu_conn *c, int ms)

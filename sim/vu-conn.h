@@ -40,6 +40,13 @@ void vu_conn_free(struct vu_conn *c);
 int vu_conn_fd(const struct vu_conn *c);
 void vu_conn_set_limits(struct vu_conn *c, uint32_t max_size, unsigned max_fds);
 
+/* Deviations the connection commits for its owner (sim/fault.h):
+ * size-no-header (sent msg_size counts the payload only) and
+ * rejected-body-exec (an oversized message's body is not drained: the
+ * header alone is reported -EMSGSIZE and the body bytes are read as the
+ * next messages). 0, the default: none. */
+void vu_conn_set_faults(struct vu_conn *c, uint64_t faults);
+
 /* Receive one message. @block: wait (poll) up to @timeout_ms (-1 = forever)
  * for a whole message; else return -EAGAIN when none is complete yet.
  * 0: *ret holds a message (release with vu_msg_release).

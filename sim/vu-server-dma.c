@@ -28,6 +28,7 @@
 #include "vu-server.h"
 #include "dev.h"
 #include "dma.h"
+#include "fault.h"
 #include "rules.h"
 
 static uint64_t vu_srv_page_size(void)
@@ -174,13 +175,22 @@ int vu_srv_dma_map(struct vfsim_vu_server *s, struct vu_msg *m, struct vu_srv_re
 		return vfsim_reject(RULE_VU_SRV_DMA_MAP_PROT, -EINVAL);
 	if (!dm.size || dm.addr + (dm.size - 1) < dm.addr)
 		return vfsim_reject(RULE_VU_SRV_DMA_MAP_RANGE, -EINVAL);
-	/* The IOVA granularity is the smallest of our pgsizes (§4.3). */
-	if ((dm.addr | dm.size | (m->nfds ? dm.offset : 0)) & pgmask)
+	/* The IOVA granularity is the smallest of our pgsizes (§4.3). Faults
+	 * dma-unaligned and dma-overlap: such a map is answered with success
+	 * and not installed (the window table and the IOMMU space hold
+	 * aligned, disjoint windows only); its fd is closed with the message. */
+	if ((dm.addr | dm.size | (m->nfds ? dm.offset : 0)) & pgmask) {
+		if (vfsim_fault_on(s->cfg.faults, VFSIM_FAULT_DMA_UNALIGNED))
+			return 0;
 		return vfsim_reject(RULE_VU_SRV_DMA_MAP_ALIGN, -EINVAL);
+	}
 	if (m->nfds && dm.offset + dm.size < dm.offset)
 		return vfsim_reject(RULE_VU_SRV_DMA_MAP_RANGE, -EINVAL);
-	if (vu_srv_win_overlaps(s, dm.addr, dm.addr + (dm.size - 1)))
+	if (vu_srv_win_overlaps(s, dm.addr, dm.addr + (dm.size - 1))) {
+		if (vfsim_fault_on(s->cfg.faults, VFSIM_FAULT_DMA_OVERLAP))
+			return 0;
 		return vfsim_reject(RULE_VU_SRV_DMA_MAP_EXISTS, -EEXIST);
+	}
 	if (s->nwins >= s->cfg.max_dma_maps)
 		return vfsim_reject(RULE_VU_SRV_DMA_MAP_LIMIT, -EINVAL);
 
@@ -217,11 +227,29 @@ fail:
 	return r;
 }
 
+/* Fault dma-partial-unmap: the window holding @addr, else the first one
+ * starting inside [addr, addr + size); s->nwins when none. @pos is
+ * vu_srv_win_lower(@addr). */
+static unsigned vu_srv_win_partial(const struct vfsim_vu_server *s, uint64_t addr, uint64_t size,
+				   unsigned pos)
+{
+	uint64_t last = size ? addr + (size - 1) : addr;
+
+	if (last < addr)
+		last = UINT64_MAX;
+	if (pos > 0 && s->wins[pos - 1].iova + (s->wins[pos - 1].size - 1) >= addr)
+		return pos - 1;
+	if (pos < s->nwins && s->wins[pos].iova <= last)
+		return pos;
+	return s->nwins;
+}
+
 int vu_srv_dma_unmap(struct vfsim_vu_server *s, struct vu_msg *m, struct vu_srv_reply *rep)
 {
 	struct vfio_iommu_type1_dma_unmap ku = { .argsz = sizeof(ku) };
 	struct vu_dma_unmap du;
 	unsigned pos;
+	bool found;
 	int r;
 
 	memcpy(&du, m->payload, sizeof(du));
@@ -241,10 +269,17 @@ int vu_srv_dma_unmap(struct vfsim_vu_server *s, struct vu_msg *m, struct vu_srv_
 		return vu_srv_reply_echo(rep, m, sizeof(du));
 	}
 	pos = vu_srv_win_lower(s, du.addr);
-	if (pos >= s->nwins || s->wins[pos].iova != du.addr || s->wins[pos].size != du.size)
+	found = pos < s->nwins && s->wins[pos].iova == du.addr && s->wins[pos].size == du.size;
+	/* Fault dma-partial-unmap: a range inside (or overlapping) a window
+	 * takes the whole window with it. */
+	if (!found && vfsim_fault_on(s->cfg.faults, VFSIM_FAULT_DMA_PARTIAL_UNMAP)) {
+		pos = vu_srv_win_partial(s, du.addr, du.size, pos);
+		found = pos < s->nwins;
+	}
+	if (!found)
 		return vfsim_reject(RULE_VU_SRV_DMA_UNMAP_NOENT, -ENOENT);
-	ku.iova = du.addr;
-	ku.size = du.size;
+	ku.iova = s->wins[pos].iova;
+	ku.size = s->wins[pos].size;
 	r = dma_unmap(s->dma, &ku);
 	if (r < 0)
 		return r;
@@ -495,6 +530,7 @@ int vu_srv_dma_attach(struct vfsim_vu_server *s)
 	if (r < 0)
 		return r;
 	dma_space_set_ops(s->dma, &ops);
+	dma_space_set_faults(s->dma, s->cfg.faults);
 	s->nwins = 0;
 	s->dev->dma = s->dma;
 	return 0;
@@ -506,6 +542,13 @@ void vu_srv_dma_detach(struct vfsim_vu_server *s)
 		s->dev->dma = NULL;
 	dma_space_free(s->dma);
 	s->dma = NULL;
+	/* Fault fd-leak: the client's DMA files stay open, forgotten. */
+	if (vfsim_fault_on(s->cfg.faults, VFSIM_FAULT_FD_LEAK)) {
+		unsigned i;
+
+		for (i = 0; i < s->nwins; i++)
+			s->wins[i].fd = -1;
+	}
 	vu_srv_win_release_all(s);
 	free(s->wins);
 	s->wins = NULL;

@@ -14,6 +14,7 @@
 
 #include "vu-server.h"
 #include "dev.h"
+#include "fault.h"
 #include "irq.h"
 #include "rules.h"
 
@@ -40,6 +41,9 @@ int vu_srv_irq_info(struct vfsim_vu_server *s, struct vu_msg *m, struct vu_srv_r
 	}
 	info.flags = flags;
 	info.count = count;
+	/* Fault irq-count: one vector more than the device has. */
+	if (vfsim_fault_on(s->cfg.faults, VFSIM_FAULT_IRQ_COUNT))
+		info.count++;
 	info.argsz = sizeof(info);
 	r = vu_srv_reply_alloc(rep, sizeof(info), &p);
 	if (r < 0)
@@ -76,6 +80,11 @@ int vu_srv_set_irqs(struct vfsim_vu_server *s, struct vu_msg *m, struct vu_srv_r
 	ks.index = vs.index;
 	ks.start = vs.start;
 	ks.count = vs.count;
+	/* Fault irq-range: a range past the index's vectors is answered 0
+	 * and nothing is done (the message's fds are closed with it). */
+	if (vfsim_fault_on(s->cfg.faults, VFSIM_FAULT_IRQ_RANGE) &&
+	    irq_set_past_range(&ks, irq_count(s->dev->irq, vs.index)))
+		return 0;
 	/* The argsz the kernel validator expects: header + count items. */
 	ks.argsz = (uint32_t)hdrsz;
 	if (type == VFIO_IRQ_SET_DATA_BOOL)
@@ -85,6 +94,9 @@ int vu_srv_set_irqs(struct vfsim_vu_server *s, struct vu_msg *m, struct vu_srv_r
 	r = irq_set_validate(&ks, irq_count(s->dev->irq, vs.index), VFIO_PCI_NUM_IRQS, &data_size);
 	if (r < 0)
 		return r;
+	/* Fault set-irqs-zero: the disable is answered and not done. */
+	if (vfsim_fault_on(s->cfg.faults, VFSIM_FAULT_SET_IRQS_ZERO) && irq_set_is_disable(&ks))
+		return 0;
 	if (type == VFIO_IRQ_SET_DATA_BOOL) {
 		data = m->payload + hdrsz;
 	} else if (type == VFIO_IRQ_SET_DATA_EVENTFD && data_size) {

@@ -18,6 +18,7 @@
 #include "vu-server.h"
 #include "dev.h"
 #include "dmalog.h"
+#include "fault.h"
 #include "mig.h"
 #include "rules.h"
 
@@ -273,6 +274,32 @@ int vu_srv_feature(struct vfsim_vu_server *s, struct vu_msg *m, struct vu_srv_re
 
 /* ---- MIG_DATA_READ / MIG_DATA_WRITE ------------------------------------------------ */
 
+/* Fault mig-data-running: MIG_DATA_READ outside a saving state answers
+ * with up to VU_SRV_MIG_RUNNING_BYTES zero bytes (what a server reading a
+ * stale buffer would send) instead of an error. The size and argsz checks
+ * still bound the reply. */
+#define VU_SRV_MIG_RUNNING_BYTES 16u
+
+static int vu_srv_mig_read_running(struct vfsim_vu_server *s, struct vu_mig_data *d,
+				   struct vu_srv_reply *rep)
+{
+	uint32_t n = d->size < VU_SRV_MIG_RUNNING_BYTES ? d->size : VU_SRV_MIG_RUNNING_BYTES;
+	uint8_t *p = NULL;
+	int r;
+
+	if (d->size > s->peer.max_data_xfer_size)
+		return vfsim_reject(RULE_VU_SRV_MIG_SIZE, -EINVAL);
+	if (d->argsz < sizeof(*d) + (uint64_t)d->size)
+		return vfsim_reject(RULE_VU_SRV_MIG_ARGSZ, -EINVAL);
+	r = vu_srv_reply_alloc(rep, sizeof(*d) + n, &p);
+	if (r < 0)
+		return r;
+	d->argsz = (uint32_t)sizeof(*d) + n;
+	d->size = n;
+	memcpy(p, d, sizeof(*d));
+	return 0;
+}
+
 int vu_srv_mig_read(struct vfsim_vu_server *s, struct vu_msg *m, struct vu_srv_reply *rep)
 {
 	struct vu_mig_data d;
@@ -284,6 +311,9 @@ int vu_srv_mig_read(struct vfsim_vu_server *s, struct vu_msg *m, struct vu_srv_r
 	if (!s->dev->mig)
 		return vfsim_reject(RULE_VU_SRV_MIG_NONE, -EINVAL);
 	state = mig_get_state(s->dev->mig);
+	if (state == VFIO_DEVICE_STATE_RUNNING &&
+	    vfsim_fault_on(s->cfg.faults, VFSIM_FAULT_MIG_DATA_RUNNING))
+		return vu_srv_mig_read_running(s, &d, rep);
 	if (state != VFIO_DEVICE_STATE_PRE_COPY && state != VFIO_DEVICE_STATE_STOP_COPY)
 		return vfsim_reject(RULE_VU_SRV_MIG_STATE, -EINVAL);
 	/* the reply's data goes to the client: its limit */

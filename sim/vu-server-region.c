@@ -34,6 +34,7 @@
 #include "vu-server.h"
 #include "caps.h"
 #include "dev.h"
+#include "fault.h"
 #include "irq.h"
 #include "region.h"
 #include "rules.h"
@@ -95,8 +96,11 @@ int vu_srv_region_info(struct vfsim_vu_server *s, struct vu_msg *m, struct vu_sr
 	info.offset = 0;
 	info.cap_offset = 0;
 	if (info.argsz < need) {
-		/* §1.9/§3.5: the fixed part, the argsz needed, no caps, no fd */
-		info.argsz = need;
+		/* §1.9/§3.5: the fixed part, the argsz needed, no caps, no fd
+		 * (fault caps-truncated: argsz left as the client wrote it, so
+		 * nothing says that caps were dropped) */
+		if (!cb->len || !vfsim_fault_on(s->cfg.faults, VFSIM_FAULT_CAPS_TRUNCATED))
+			info.argsz = need;
 		rc = vu_srv_reply_alloc(rep, sizeof(info), &p);
 		if (rc == 0)
 			memcpy(p, &info, sizeof(info));
@@ -112,6 +116,9 @@ int vu_srv_region_info(struct vfsim_vu_server *s, struct vu_msg *m, struct vu_sr
 	if (rc == 0) {
 		memcpy(p, &info, sizeof(info));
 		caps_copy_shifted(cb, p + sizeof(info), sizeof(info));
+		/* Fault cap-next-backwards: the chain loops. */
+		if (vfsim_fault_on(s->cfg.faults, VFSIM_FAULT_CAP_NEXT_BACKWARDS))
+			caps_loop_back(cb, p + sizeof(info), sizeof(info));
 		/* the memfd stays ours: sent, not closed */
 		if ((info.flags & VFIO_REGION_INFO_FLAG_MMAP) && r->memfd >= 0) {
 			rep->fds[0] = r->memfd;
@@ -281,7 +288,10 @@ static int vu_srv_rw_check(struct vfsim_vu_server *s, uint32_t index, uint64_t o
 	r = region_get(s->dev->regions, index);
 	if (index >= region_count(s->dev->regions) || !r)
 		return vfsim_reject(RULE_VU_SRV_RW_INDEX, -EINVAL);
-	if (off > r->size || count > r->size - off)
+	/* Fault region-oob: past the end is let through; region_rw
+	 * (dev->faults) answers the outside part with 0xff or drops it. */
+	if ((off > r->size || count > r->size - off) &&
+	    !vfsim_fault_on(s->cfg.faults, VFSIM_FAULT_REGION_OOB))
 		return vfsim_reject(RULE_VU_SRV_RW_RANGE, -EINVAL);
 	return 0;
 }
@@ -296,6 +306,9 @@ int vu_srv_region_read(struct vfsim_vu_server *s, struct vu_msg *m, struct vu_sr
 	rc = vu_srv_rw_check(s, a.region, a.offset, a.count);
 	if (rc < 0)
 		return rc;
+	/* Fault region-read-count: one byte short, and the count says so. */
+	if (a.count > 1 && vfsim_fault_on(s->cfg.faults, VFSIM_FAULT_REGION_READ_COUNT))
+		a.count--;
 	rc = vu_srv_reply_alloc(rep, sizeof(a) + a.count, &p);
 	if (rc < 0)
 		return rc;

@@ -38,6 +38,7 @@
 #include "dev.h"
 #include "dma.h"
 #include "dmalog.h"
+#include "fault.h"
 #include "irq.h"
 #include "rules.h"
 
@@ -124,16 +125,28 @@ static void vu_srv_send_reply(struct vfsim_vu_server *s, const struct vu_hdr *re
 	struct vu_hdr h = {
 		.id = req->id, .cmd = req->cmd, .flags = VU_FLAGS_TYPE_REPLY,
 	};
+	const uint64_t faults = s->cfg.faults;
 	const void *payload = NULL;
 	size_t len = 0;
 	int r;
 
-	if (req->flags & VU_FLAGS_NO_REPLY)
+	/* Faults reply-id and reply-cmd: the reply names another request. */
+	if (vfsim_fault_on(faults, VFSIM_FAULT_REPLY_ID))
+		h.id = (uint16_t)(req->id + 1);
+	if (vfsim_fault_on(faults, VFSIM_FAULT_REPLY_CMD))
+		h.cmd = (uint16_t)(req->cmd + 1);
+	/* Fault reply-to-no-reply: NO_REPLY is not looked at. */
+	if ((req->flags & VU_FLAGS_NO_REPLY) && !vfsim_fault_on(faults, VFSIM_FAULT_REPLY_TO_NO_REPLY))
 		return;
 	if (err < 0) {
-		h.flags |= VU_FLAGS_ERROR;
+		/* Fault error-flag-missing: the errno goes out, the flag not. */
+		if (!vfsim_fault_on(faults, VFSIM_FAULT_ERROR_FLAG_MISSING))
+			h.flags |= VU_FLAGS_ERROR;
 		/* a positive errno a peer can take (libvfio-user: 1..4096) */
 		h.error = (uint32_t)(-err > 0 && -err <= 4096 ? -err : EIO);
+		/* Fault error-zero: the flag without the errno. */
+		if (vfsim_fault_on(faults, VFSIM_FAULT_ERROR_ZERO))
+			h.error = 0;
 		if ((s->cfg.quirks & VFSIM_VU_QUIRK_ERROR_PAYLOAD) && m && m->payload) {
 			len = vu_srv_error_payload_len(req->cmd);
 			if (len > m->len)
@@ -247,6 +260,12 @@ static int vu_srv_twin_new(struct vfsim_vu_server *s, struct vu_srv_reply *rep)
 	return 0;
 }
 
+/* The fds the connection takes with one message: our max_msg_fds. */
+static unsigned vu_srv_conn_max_fds(const struct vfsim_vu_server *s)
+{
+	return s->own.max_msg_fds;
+}
+
 /* The largest request the negotiated limits allow: a REGION_WRITE or
  * MIG_DATA_WRITE of max_data_xfer_size, or the fixed commands (a START
  * with 256 ranges, SET_IRQS BOOL for 2048 vectors, 200-entry WRITE_MULTI). */
@@ -297,12 +316,18 @@ static int vu_srv_version(struct vfsim_vu_server *s, struct vu_msg *m, struct vu
 	n = vu_caps_emit(&caps, json, sizeof(json));
 	if (n < 0)
 		return n;
-	/* vu_caps_emit returns the length with or without the NUL: send it. */
-	n = (int)strnlen(json, sizeof(json) - 1) + 1;
+	/* vu_caps_emit returns the length with or without the NUL: send it
+	 * (fault version-json-no-nul: leave it out). */
+	n = (int)strnlen(json, sizeof(json) - 1);
+	if (!vfsim_fault_on(s->cfg.faults, VFSIM_FAULT_VERSION_JSON_NO_NUL))
+		n++;
 	r = vu_srv_reply_alloc(rep, sizeof(v) + (size_t)n, &p);
 	if (r < 0)
 		return r;
 	v.minor = v.minor < VU_VERSION_MINOR ? v.minor : VU_VERSION_MINOR;
+	/* Fault version-minor-high: one above what the client proposed. */
+	if (vfsim_fault_on(s->cfg.faults, VFSIM_FAULT_VERSION_MINOR_HIGH) && v.minor < UINT16_MAX)
+		v.minor = (uint16_t)(v.minor + 1);
 	memcpy(p, &v, sizeof(v));
 	memcpy(p + sizeof(v), json, (size_t)n);
 	s->negotiated = true;
@@ -379,6 +404,11 @@ static int vu_srv_dispatch(struct vfsim_vu_server *s, struct vu_msg *m, struct v
 	unsigned max_fds;
 	int r;
 
+	/* Fault before-version: a command before VERSION is served with
+	 * the default capabilities vfsim_vu_server_attach set for the peer. */
+	if (!s->negotiated && m->hdr.cmd != VU_CMD_VERSION &&
+	    vfsim_fault_on(s->cfg.faults, VFSIM_FAULT_BEFORE_VERSION))
+		goto serve;
 	if (!s->negotiated) {
 		/* §1.2: VERSION first; a failed negotiation also drops. */
 		if (m->hdr.cmd != VU_CMD_VERSION) {
@@ -390,11 +420,25 @@ static int vu_srv_dispatch(struct vfsim_vu_server *s, struct vu_msg *m, struct v
 			s->drop = true;
 		return r;
 	}
+serve:
 	if (m->hdr.cmd >= VU_CMD_MAX || !vu_srv_cmds[m->hdr.cmd].fn)
 		return vfsim_reject(RULE_VU_SRV_CMD_UNKNOWN, -EINVAL);
 	c = &vu_srv_cmds[m->hdr.cmd];
 	if (c->flags & VU_SRV_REFUSE)
 		return c->fn(s, m, rep);
+	/* Fault argsz-short: a GET_REGION_INFO argsz below the 32-byte
+	 * struct is taken as 32 (the payload has the 32 bytes: checked here
+	 * before anything reads it). */
+	if (m->hdr.cmd == VU_CMD_DEVICE_GET_REGION_INFO && m->len >= sizeof(struct vu_region_info) &&
+	    vfsim_fault_on(s->cfg.faults, VFSIM_FAULT_ARGSZ_SHORT)) {
+		struct vu_region_info ri;
+
+		memcpy(&ri, m->payload, sizeof(ri));
+		if (ri.argsz < sizeof(ri)) {
+			ri.argsz = sizeof(ri);
+			memcpy(m->payload, &ri, sizeof(ri));
+		}
+	}
 	r = vu_check_request(m, &s->own, &s->peer);
 	if (r < 0)
 		return r;
@@ -433,7 +477,9 @@ static void vu_srv_received(struct vfsim_vu_server *s, int rc, struct vu_msg *m)
 		/* Before VERSION nothing is trusted; an undefined TYPE (2..15) is
 		 * neither a command to answer nor a reply to match: close, as
 		 * the digest's TR-14 allows (error or close). */
-		if (!s->negotiated || (type != VU_FLAGS_TYPE_COMMAND && type != VU_FLAGS_TYPE_REPLY))
+		bool undefined = type != VU_FLAGS_TYPE_COMMAND && type != VU_FLAGS_TYPE_REPLY;
+
+		if (!s->negotiated || undefined)
 			s->drop = true;
 		if (type == VU_FLAGS_TYPE_COMMAND)
 			vu_srv_send_reply(s, &m->hdr, m, &rep, r);
@@ -574,13 +620,16 @@ int vfsim_vu_server_attach(struct vfsim_vu_server *s, int fd)
 	if (s->conn)
 		return -EBUSY;
 	/* From here on the fd is ours, also on failure. */
-	r = vu_conn_new(fd, VU_SRV_VERSION_MAX_MSG, s->own.max_msg_fds, NULL, &s->conn);
+	r = vu_conn_new(fd, VU_SRV_VERSION_MAX_MSG, vu_srv_conn_max_fds(s), NULL, &s->conn);
 	if (r < 0) {
 		close(fd);
 		return r;
 	}
 	/* a client that stops reading its replies is dropped, not waited for */
 	vu_conn_set_send_timeout(s->conn, s->cfg.dma_timeout_ms);
+	vu_conn_set_faults(s->conn, s->cfg.faults);
+	/* the model code shared with the uAPI front end deviates too */
+	dev_set_faults(s->dev, s->cfg.faults);
 	r = vu_srv_watch(s, fd, VU_SRV_EV_CONN);
 	if (r < 0) {
 		vu_conn_free(s->conn);
@@ -614,6 +663,9 @@ void vfsim_vu_server_detach(struct vfsim_vu_server *s)
 	vu_srv_dma_detach(s);
 	/* §1.2 disconnect: IRQ eventfds closed, DMA logging of the client's
 	 * windows ended; registers, config space and migration stay. */
+	/* Fault fd-leak: the eventfds the client gave SET_IRQS stay open. */
+	if (vfsim_fault_on(s->cfg.faults, VFSIM_FAULT_FD_LEAK))
+		irq_forget_fds(s->dev->irq);
 	irq_teardown(s->dev->irq);
 	if (s->dev->dmalog && dmalog_active(s->dev->dmalog))
 		dmalog_stop(s->dev->dmalog);
@@ -662,7 +714,7 @@ static int vu_srv_process(struct vfsim_vu_server *s)
 			vu_srv_received(s, rc, &m);
 			/* the negotiated limits apply from the next message on */
 			if (!was_negotiated && s->negotiated && s->conn)
-				vu_conn_set_limits(s->conn, vu_srv_max_msg(s), s->own.max_msg_fds);
+				vu_conn_set_limits(s->conn, vu_srv_max_msg(s), vu_srv_conn_max_fds(s));
 			continue;
 		}
 		vu_msg_release(&m);
