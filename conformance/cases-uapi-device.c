@@ -595,6 +595,47 @@ static int ioeventfd_table(struct conf_ctx *ctx, const struct conf_case *c)
 	return conf_pass(ctx);
 }
 
+/* Accesses that cross the end of a region (kernel 6.1: config space is
+ * all-or-nothing, EFAULT; a BAR is cut short at its end, EINVAL from it). */
+static int region_past_end(struct conf_ctx *ctx, const struct conf_case *c)
+{
+	bool config = c->arg != NULL;
+	uint64_t size = 0;
+	uint32_t flags = 0, index = VFIO_PCI_CONFIG_REGION_INDEX;
+	uint8_t buf[4];
+	ssize_t n;
+	int v = conf_uapi_setup(ctx, CONF_UAPI_DEVICE);
+
+	if (v != CONF_PASS)
+		return v;
+	if (!config) {
+		for (index = VFIO_PCI_BAR0_REGION_INDEX; index <= VFIO_PCI_BAR5_REGION_INDEX; index++)
+			if (conf_uapi_region_info(ctx, index, &size, &flags, NULL) >= 0 && size >= 4 &&
+			    (flags & VFIO_REGION_INFO_FLAG_READ))
+				break;
+		if (index > VFIO_PCI_BAR5_REGION_INDEX)
+			return conf_not_supported(ctx, "no readable BAR of 4 bytes or more");
+	} else if (conf_uapi_region_info(ctx, index, &size, &flags, NULL) < 0 || size < 4) {
+		return conf_harness_error(ctx, "GET_REGION_INFO(config) failed or reports under 4 bytes");
+	}
+	memset(buf, 0x5a, sizeof(buf));
+	n = vfsim_pread(ctx->u.host, ctx->u.device, buf, 4, (off_t)(REGION_OFFSET(index) + size - 2));
+	conf_note(ctx, "pread(region %u, offset size-2 = 0x%llx, 4) = %zd", index, (unsigned long long)(size - 2), n);
+	if (config) {
+		conf_expect_errno(ctx, "config read crossing the end", n < 0 ? (int)n : 0, -EFAULT, true);
+		n = vfsim_pwrite(ctx->u.host, ctx->u.device, buf, 4, (off_t)(REGION_OFFSET(index) + size - 2));
+		conf_note(ctx, "pwrite(config, offset size-2, 4) = %zd", n);
+		conf_expect_errno(ctx, "config write crossing the end", n < 0 ? (int)n : 0, -EFAULT, true);
+		return conf_pass(ctx);
+	}
+	conf_check(ctx, n == 2, "BAR%u read of 4 bytes at size-2 returned %zd, want 2 (cut short at the end)",
+		   index, n);
+	n = vfsim_pread(ctx->u.host, ctx->u.device, buf, 4, (off_t)(REGION_OFFSET(index) + size));
+	conf_note(ctx, "pread(BAR%u, offset size, 4) = %zd", index, n);
+	conf_expect_errno(ctx, "BAR read at the end", n < 0 ? (int)n : 0, -EINVAL, true);
+	return conf_pass(ctx);
+}
+
 static const struct conf_case cases[] = {
 	{ "UAPI-DEV-001", "UAPI-DEV-21", U, NULL, devinfo_minsz, NULL,
 	  "devinfo_minsz: DEVICE_GET_INFO with argsz=15 is EINVAL" },
@@ -652,6 +693,10 @@ static const struct conf_case cases[] = {
 	  "ioeventfd_del_missing: fd=-1 with no matching entry is ENODEV" },
 	{ "UAPI-DEV-028", "UAPI-DEV-43", U, "bar", ioeventfd_table, (void *)(uintptr_t)IOEV_LIMIT,
 	  "ioeventfd_limit: the 1001st registration is ENOSPC" },
+	{ "UAPI-DEV-029", "UAPI-RW-01", U, NULL, region_past_end, "config",
+	  "config space: a 4-byte read or write at size - 2 is EFAULT" },
+	{ "UAPI-DEV-030", "UAPI-RW-02", U, "bar", region_past_end, NULL,
+	  "a BAR: a 4-byte read at size - 2 returns 2 bytes; a read at size is EINVAL" },
 };
 
 const struct conf_table conf_uapi_device_table = { cases, sizeof(cases) / sizeof(cases[0]) };

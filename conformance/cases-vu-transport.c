@@ -392,6 +392,72 @@ static int tr_oversized(struct conf_ctx *ctx, const struct conf_case *c)
 	return conf_pass(ctx);
 }
 
+/* An oversized REGION_WRITE whose 8 MiB body is nothing but well-formed
+ * REGION_WRITEs of Interrupt Line: whether the server rejects it, drains it
+ * or closes, the body is payload, never messages (1.3: the payload is
+ * msg_size - 16 bytes that follow the header), so none of them may run. */
+static int tr_body_not_executed(struct conf_ctx *ctx, const struct conf_case *c)
+{
+	const uint16_t inner_id = 0x5a5a;
+	const uint8_t before = 0x11, marker = 0xa5;
+	size_t len = 8u << 20, step = 16 + 16 + 1, off;
+	struct conf_vu_msg m;
+	uint16_t rid;
+	uint8_t *body;
+	int r, i;
+
+	NEGOTIATE(ctx);
+	if (cfg_write_byte(ctx, conf_vu_id(ctx), 0, before) < 0 || conf_vu_recv(ctx, &m, 0) < 0)
+		return conf_harness_error(ctx, "cannot set Interrupt Line before the test");
+	conf_vu_msg_free(&m);
+	body = calloc(1, len);
+	if (!body)
+		return conf_harness_error(ctx, "out of memory");
+	for (off = 0; off + step <= len; off += step) {
+		struct conf_vu_hdr h = { .id = inner_id, .cmd = CONF_VU_REGION_WRITE, .size = (uint32_t)step };
+		struct vu_access a = { .offset = CFG_INTERRUPT_LINE, .region = CFG_REGION, .count = 1,
+				       .data = { marker } };
+
+		memcpy(body + off, &h, sizeof(h));
+		memcpy(body + off + sizeof(h), &a, 16 + 1);
+	}
+	r = conf_vu_send(ctx, conf_vu_id(ctx), CONF_VU_REGION_WRITE, 0, body, len, NULL, 0);
+	free(body);
+	if (r < 0 && r != -EPIPE && r != -ECONNRESET)
+		return conf_harness_error(ctx, "send failed: %s", conf_errno_name(r));
+	rid = conf_vu_id(ctx);
+	if (cfg_read_req(ctx, rid) < 0) {
+		conf_note(ctx, "the server closed the connection (allowed)");
+		return conf_pass(ctx);
+	}
+	/* the outer message's answer (error, or none when drained), then the read's */
+	for (i = 0; i < 4; i++) {
+		r = conf_vu_recv(ctx, &m, 0);
+		if (r == -ECONNRESET || (r < 0 && conf_vu_peer_closed(ctx, 0))) {
+			conf_note(ctx, "the server closed the connection (allowed)");
+			return conf_pass(ctx);
+		}
+		if (r < 0)
+			return conf_fail(ctx, "no reply to the REGION_READ after the oversized message: %s",
+					 conf_errno_name(r));
+		if (m.hdr.id == inner_id) {
+			conf_vu_msg_free(&m);
+			return conf_fail(ctx, "a reply with id 0x%x: a message inside the oversized body was executed",
+					 inner_id);
+		}
+		if (m.hdr.id == rid && m.hdr.cmd == CONF_VU_REGION_READ) {
+			if (m.len == 17)
+				conf_check(ctx, m.payload[16] != marker,
+					   "Interrupt Line reads 0x%02x, the value written by the messages inside the "
+					   "rejected body (0x%02x before): the body was executed", m.payload[16], before);
+			conf_vu_msg_free(&m);
+			return conf_pass(ctx);
+		}
+		conf_vu_msg_free(&m);
+	}
+	return conf_fail(ctx, "no reply to the REGION_READ among the next 4 messages");
+}
+
 /* arg: the unknown command number. */
 static int tr_unknown_cmd(struct conf_ctx *ctx, const struct conf_case *c)
 {
@@ -711,6 +777,8 @@ static const struct conf_case vu_transport_cases[] = {
 	  "a header with msg_size 0xFFFFFFFF gets an error reply or a close" },
 	{ "VU-SRV-TR-012", "VU-TR-11", S, NULL, tr_oversized, NULL,
 	  "an 8 MiB REGION_WRITE (body sent) gets an error reply or a close, and the connection stays usable" },
+	{ "VU-SRV-TR-030", "VU-TR-03", S, NULL, tr_body_not_executed, NULL,
+	  "the body of an oversized REGION_WRITE, made of valid messages, is never executed as messages" },
 	{ "VU-SRV-TR-013", "VU-TR-12", S, NULL, tr_unknown_cmd, UP(0), "unknown command 0 gets [EINVAL], then GET_INFO works" },
 	{ "VU-SRV-TR-014", "VU-TR-12", S, NULL, tr_unknown_cmd, UP(14),
 	  "command 14 (removed DIRTY_PAGES) gets [EINVAL], then GET_INFO works" },
@@ -769,6 +837,7 @@ const struct conf_table *const conf_vu_server_tables[] = {
 	&conf_vu_mig_table,
 	&conf_vu_session_table,
 	&conf_vu_dma_table,
+	&conf_vu_dma2_table,
 };
 
 const size_t conf_vu_server_ntables = sizeof(conf_vu_server_tables) / sizeof(conf_vu_server_tables[0]);

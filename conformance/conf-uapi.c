@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include <json-c/json.h>
+
 #include "include/vfsim.h"
 #include "vfio-compat.h"
 #include "conf-int.h"
@@ -342,6 +344,22 @@ static bool conf_feature_probe(struct conf_ctx *ctx, uint32_t feature, uint32_t 
 	return conf_ioctl(ctx, ctx->u.device, VFIO_DEVICE_FEATURE, &buf) == 0;
 }
 
+/* The profile JSON is the device's datasheet: an "engine" object means the
+ * device is vfsim's DMA engine (its registers in a BAR; sim/engine.h), whose
+ * doorbell is the only known way to make a device DMA on demand. */
+static bool conf_profile_has_engine(const char *path)
+{
+	struct json_object *top, *eng;
+	bool has;
+
+	if (!path)
+		return false;
+	top = json_object_from_file(path);
+	has = top && json_object_object_get_ex(top, "engine", &eng) && json_object_is_type(eng, json_type_object);
+	json_object_put(top);
+	return has;
+}
+
 static void conf_discover_device(struct conf_ctx *ctx, struct conf_target *t)
 {
 	struct vfio_device_info info = { .argsz = sizeof(info) };
@@ -410,6 +428,8 @@ static void conf_discover_device(struct conf_ctx *ctx, struct conf_target *t)
 	hr.h.argsz = sizeof(hr);
 	if (conf_ioctl(ctx, ctx->u.device, VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, &hr) == 0)
 		t->features |= CONF_FEAT_HOT_RESET;
+	if (conf_profile_has_engine(t->profile_path))
+		t->features |= CONF_FEAT_DMA_ENGINE;
 }
 
 int conf_uapi_discover(struct conf_target *t, char *err, size_t errlen)

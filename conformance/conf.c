@@ -64,6 +64,7 @@ static const struct {
 	{ CONF_FEAT_HOT_RESET, "hot-reset", "GET_PCI_HOT_RESET_INFO returns 0" },
 	{ CONF_FEAT_LOW_POWER, "low-power", "DEVICE_FEATURE PROBE|SET LOW_POWER_ENTRY returns 0" },
 	{ CONF_FEAT_BAR, "bar", "GET_REGION_INFO of some BAR 0-5 reports a size" },
+	{ CONF_FEAT_DMA_ENGINE, "dma-engine", "the device profile has an \"engine\" object (vfsim's DMA engine)" },
 };
 
 #define CONF_NFEATURES (sizeof(conf_features) / sizeof(conf_features[0]))
@@ -218,14 +219,19 @@ int conf_non_strict(struct conf_ctx *ctx, const char *fmt, ...)
 	return CONF_NON_STRICT;
 }
 
+/* A step the suite needed failed. When the target has already broken a rule
+ * in this case (a FAIL is recorded: a reply that did not echo its id, say),
+ * that violation is why the case cannot go on, so the verdict stays FAIL:
+ * the target's fault, not the suite's. */
 int conf_harness_error(struct conf_ctx *ctx, const char *fmt, ...)
 {
+	int verdict = ctx->verdict == CONF_FAIL ? CONF_FAIL : CONF_HARNESS_ERROR;
 	va_list ap;
 
 	va_start(ap, fmt);
-	conf_record(ctx, CONF_HARNESS_ERROR, fmt, ap);
+	conf_record(ctx, verdict, fmt, ap);
 	va_end(ap);
-	return CONF_HARNESS_ERROR;
+	return verdict;
 }
 
 static int conf_record_str(struct conf_ctx *ctx, int verdict, const char *fmt, ...)

@@ -82,6 +82,7 @@ enum conf_feature {
 	CONF_FEAT_HOT_RESET = 1u << 14,	/* GET_PCI_HOT_RESET_INFO succeeds */
 	CONF_FEAT_LOW_POWER = 1u << 15,	/* PROBE|SET LOW_POWER_ENTRY succeeds */
 	CONF_FEAT_BAR = 1u << 16,	/* some BAR 0-5 has a size */
+	CONF_FEAT_DMA_ENGINE = 1u << 17,	/* the profile has vfsim's DMA engine (registers in a BAR) */
 };
 
 /* The feature named @name ("msix"), 0 if none; and its name and how it is
@@ -111,6 +112,7 @@ struct conf_target {
 	uint32_t mig_flags;
 	uint64_t faults;		/* --fault: deviations the built-in server / model commit */
 	const char *client_cmd;		/* the client under test ({socket}); NULL: no client cases */
+	unsigned timeout_ms;		/* per-case limit the runner enforces (--timeout) */
 };
 
 /* Where the model puts the one device of each case: the group is
@@ -167,6 +169,8 @@ int conf_pass(struct conf_ctx *ctx);
 int conf_fail(struct conf_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int conf_non_strict(struct conf_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int conf_not_supported(struct conf_ctx *ctx, const char *reason);
+/* The suite could not go on: HARNESS_ERROR, or FAIL when the target already
+ * broke a rule in this case (that is why it could not go on). */
 int conf_harness_error(struct conf_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Judge a result against the spec. @want is 0 (success required: any
  * non-negative @got) or a -errno. An error where success was required, or
@@ -304,6 +308,22 @@ int conf_vu_spawn_poll(struct conf_vu_spawn *sp, char *detail, size_t len);
  * dir. CONF_PEER_CRASH (@detail written) when the server had died of a
  * signal of its own, else CONF_PASS. Accepts a never-started @sp. */
 int conf_vu_spawn_stop(struct conf_vu_spawn *sp, char *detail, size_t len);
+
+/* -- reconnecting within a case (cases-vu-session.c) -- */
+
+/* Make the case's target reconnectable: the built-in server is replaced by
+ * one (with @cfg, NULL = defaults, plus the run's faults) that serves a
+ * reconnecting client with the same device; a --socket/--server-cmd target
+ * already is (0; -EOPNOTSUPP when @cfg asks for a configuration it cannot
+ * have). A fresh connection in ctx->v.sock either way. 0 or -errno. */
+int conf_vu_serve_reconnectable(struct conf_ctx *ctx, const struct vfsim_vu_server_config *cfg);
+/* Close the connection and open a new one to the same server (and device):
+ * ctx->v.sock replaced, message ids restart. -ENOTCONN for a built-in
+ * target not made reconnectable. 0 or -errno. */
+int conf_vu_reconnect(struct conf_ctx *ctx);
+/* The server process's pid (the built-in one's, or SO_PEERCRED of the
+ * connection), or -errno. */
+int conf_vu_server_pid(struct conf_ctx *ctx);
 
 /* ---- vfio-user client target (conf-client.c) ----------------------------------- */
 
@@ -466,7 +486,8 @@ extern const struct conf_table conf_vu_irq_table;
 extern const struct conf_table conf_vu_feature_table;	/* cases-vu-feature.c: DEVICE_FEATURE, DMA logging */
 extern const struct conf_table conf_vu_mig_table;	/* cases-vu-mig.c: migration FSM and MIG_DATA */
 extern const struct conf_table conf_vu_session_table;	/* cases-vu-session.c: disconnect, reconnect, twin socket */
-extern const struct conf_table conf_vu_dma_table;	/* cases-vu-dma.c: server DMA_READ/WRITE, IO fds */
+extern const struct conf_table conf_vu_dma_table;	/* cases-vu-dma.c: server DMA_READ/WRITE */
+extern const struct conf_table conf_vu_dma2_table;	/* cases-vu-dma2.c: IO fds, error replies */
 /* Every vfio-user server table, in report order. */
 extern const struct conf_table *const conf_vu_server_tables[];
 extern const size_t conf_vu_server_ntables;

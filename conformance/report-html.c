@@ -53,7 +53,7 @@ static const char html_style[] =
 	"th,td{padding:7px 10px;border-bottom:1px solid #eceef2;vertical-align:top;text-align:left}"
 	"th{background:#eef0f4;font-size:12px;text-transform:uppercase;letter-spacing:.03em;color:#4a5263}"
 	"td.id{white-space:nowrap;font-family:ui-monospace,monospace;font-size:13px}"
-	"td.ref{color:#5a6272;font-size:12px}tr.none td{color:#98a0ae}"
+	".ref{color:#6a7282;font-size:12px}tr.none td{color:#98a0ae}"
 	".lvl{font-size:11px;font-weight:600;padding:1px 6px;border-radius:4px;background:#e3e6eb}"
 	".lvl.MUST{background:#1d2330;color:#fff}"
 	".v{display:inline-block;font:600 11px ui-monospace,monospace;padding:2px 6px;margin:1px 2px 1px 0;"
@@ -187,8 +187,11 @@ int conf_report_html(const struct conf_runstate *rs, const char *path)
 		const struct conf_rule *rule = conf_rule_at(i);
 		struct html_rule_row *row = &rows[n];
 
-		/* only the roles this run judged: a client run lists no uAPI rules */
-		if (!(rule->roles & roles_run))
+		/* only the roles this run judged (a client run lists no uAPI
+		 * rules), and any rule a case of the run cites */
+		for (j = 0; j < rs->nres && rs->res[j].rule != rule; j++)
+			;
+		if (!(rule->roles & roles_run) && j == rs->nres)
 			continue;
 		row->rule = rule;
 		row->worst = -1;
@@ -214,8 +217,7 @@ int conf_report_html(const struct conf_runstate *rs, const char *path)
 	}
 	fprintf(f, "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>"
 		"<meta name=viewport content=\"width=device-width,initial-scale=1\">"
-		"<title>vfsim check: %s</title><style>%s</style></head><body>\n", rs->target.device_name,
-		html_style);
+		"<title>vfsim check</title><style>%s</style></head><body>\n", html_style);
 	fputs("<header><h1>vfsim check</h1><p>", f);
 	if (rs->o->server_cmd) {
 		fputs("server <code>", f);
@@ -231,11 +233,17 @@ int conf_report_html(const struct conf_runstate *rs, const char *path)
 	} else {
 		fputs("built-in kernel-uAPI model, vfio-user server and client", f);
 	}
-	fputs(" &middot; profile ", f);
-	html_esc(f, rs->target.profile_path);
-	fprintf(f, " (%s) &middot; seed %llu &middot; %s &middot; %u ms</p></header><main>\n",
-		rs->target.device_name, (unsigned long long)rs->o->seed, rs->o->strict ? "strict" : "not strict",
-		rs->total_ms);
+	if (!rs->o->server_cmd && !rs->o->socket_path) {
+		fputs(" &middot; profile ", f);
+		html_esc(f, rs->target.profile_path);
+		if (rs->target.device_name[0]) {
+			fputs(" (", f);
+			html_esc(f, rs->target.device_name);
+			fputs(")", f);
+		}
+	}
+	fprintf(f, " &middot; seed %llu &middot; %s &middot; %u ms</p></header><main>\n",
+		(unsigned long long)rs->o->seed, rs->o->strict ? "strict" : "not strict", rs->total_ms);
 
 	fputs("<div class=cards>", f);
 	fprintf(f, "<div class=card><b>%zu</b><span>cases</span></div>", rs->nres);

@@ -728,6 +728,7 @@ int conf_run(const struct conf_opts *o_in, const struct conf_table *const *table
 	rs.target.profile_path = o.profile_path;
 	rs.target.profile = prof;
 	rs.target.faults = o.faults;
+	rs.target.timeout_ms = o.timeout_ms;
 	/* A third-party server is only spoken to by its cases: no discovery. */
 	if (!o.socket_path && !o.server_cmd && conf_discover(&rs, err) < 0)
 		goto out;
@@ -736,6 +737,7 @@ int conf_run(const struct conf_opts *o_in, const struct conf_table *const *table
 	rs.target.profile_path = o.profile_path;
 	rs.target.profile = prof;
 	rs.target.faults = o.faults;
+	rs.target.timeout_ms = o.timeout_ms;
 	rs.target.client_cmd = o.client_cmd;
 
 	if (!o.quiet && o.server_cmd)

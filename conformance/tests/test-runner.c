@@ -149,6 +149,13 @@ static int c_exit(struct conf_ctx *ctx, const struct conf_case *c)
 	_exit(0);
 }
 
+/* The target broke a rule, so a later step cannot be done. */
+static int c_fail_then_stuck(struct conf_ctx *ctx, const struct conf_case *c)
+{
+	conf_fail(ctx, "the reply did not echo its id");
+	return conf_harness_error(ctx, "setup: VERSION failed");
+}
+
 static int c_bogus(struct conf_ctx *ctx, const struct conf_case *c)
 {
 	return 42;
@@ -286,6 +293,7 @@ static void test_harness_errors(void **state)
 	struct conf_case bad_rule[] = { { "T-X", "NO-SUCH-RULE-99", CONF_ROLE_UAPI, NULL, c_pass, NULL, "x" } };
 	struct conf_case bad_needs[] = { { "T-X", must, CONF_ROLE_UAPI, "warp-drive", c_pass, NULL, "x" } };
 	struct conf_case bogus[] = { { "T-X", must, CONF_ROLE_UAPI, NULL, c_bogus, NULL, "x" } };
+	struct conf_case stuck[] = { { "T-X", must, CONF_ROLE_UAPI, NULL, c_fail_then_stuck, NULL, "x" } };
 	struct conf_case dup[] = { { "T-X", must, CONF_ROLE_UAPI, NULL, c_pass, NULL, "x" },
 				   { "T-X", must, CONF_ROLE_UAPI, NULL, c_pass, NULL, "y" } };
 	struct conf_opts o = { 0 };
@@ -294,6 +302,8 @@ static void test_harness_errors(void **state)
 	assert_int_equal(run(&o, bad_needs, 1), CONF_EXIT_HARNESS);
 	assert_int_equal(run(&o, bogus, 1), CONF_EXIT_HARNESS);
 	assert_int_equal(run(&o, dup, 2), CONF_EXIT_HARNESS);
+	/* a harness error after the target's own violation is that violation: FAIL */
+	assert_int_equal(run(&o, stuck, 1), CONF_EXIT_FAIL);
 	o.profile_path = "/nonexistent/profile.json";
 	assert_int_equal(run(&o, mixed, 1), CONF_EXIT_HARNESS);
 }
@@ -543,6 +553,61 @@ static void test_junit_and_tap(void **state)
 	free(tap);
 }
 
+/* The HTML page: one row per rule of the judged role, the failing rule first
+ * with its case unfolding to the (escaped) transcript, uncovered rules greyed. */
+static void test_html(void **state)
+{
+	const char *must = rule_of_level(CONF_MUST), *should = rule_of_level(CONF_SHOULD);
+	struct conf_case c[] = {
+		CASE("T-PASS-1", c_pass),
+		CASE("T-FAIL-1", c_fail),
+		CASE("T-NOSUP-1", c_not_supported),
+	};
+	struct conf_opts o = { 0 };
+	size_t i, nuapi = 0;
+	const char *fail_row, *pass_row;
+	char want[128];
+	struct tfile h;
+	char *html;
+
+	set_rules(c, N(c), should);
+	c[1].rule = must;
+	tfile_new(&h, NULL);
+	o.html_path = h.path;
+	assert_int_equal(run(&o, c, N(c)), CONF_EXIT_FAIL);
+	html = tfile_read(&h);
+	unlink(h.path);
+
+	assert_true(!strncmp(html, "<!DOCTYPE html>", 15));
+	assert_non_null(strstr(html, "</html>"));
+	/* no script and nothing fetched from elsewhere */
+	assert_null(strstr(html, "<script"));
+	assert_null(strstr(html, "http"));
+	for (i = 0; i < conf_rule_count(); i++)
+		if (conf_rule_at(i)->roles & CONF_ROLE_UAPI)
+			nuapi++;
+	/* one row per uAPI rule (the cases judge the uAPI role) and per rule a
+	 * case cites; the failing rule's row sits under "Needs attention" only */
+	if (!(conf_rule_find(must)->roles & CONF_ROLE_UAPI))
+		nuapi++;
+	if (!(conf_rule_find(should)->roles & CONF_ROLE_UAPI))
+		nuapi++;
+	assert_int_equal(count_str(html, "<td class=id"), nuapi);
+	assert_non_null(strstr(html, "Needs attention: 1 rule<"));
+	snprintf(want, sizeof(want), "id=\"%s\">%s</td>", must, must);
+	fail_row = strstr(html, want);
+	snprintf(want, sizeof(want), "id=\"%s\">%s</td>", should, should);
+	pass_row = strstr(html, want);
+	assert_non_null(fail_row);
+	assert_non_null(pass_row);
+	assert_true(fail_row < pass_row);
+	assert_non_null(strstr(html, "<span class=\"v fail\">T-FAIL-1 FAIL</span>"));
+	assert_non_null(strstr(html, "about to fail &lt;&amp;&quot;'&gt;"));
+	assert_null(strstr(html, "<&\"'>"));
+	assert_non_null(strstr(html, "no case selected"));
+	free(html);
+}
+
 static void test_list_and_coverage(void **state)
 {
 	struct conf_opts o = { .list = true, .filter = "UAPI-IRQ-*" };
@@ -662,6 +727,7 @@ int main(void)
 		cmocka_unit_test(test_filter_and_json),
 		cmocka_unit_test(test_expect),
 		cmocka_unit_test(test_junit_and_tap),
+		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_list_and_coverage),
 		cmocka_unit_test(test_uapi_tables_well_formed),
 		cmocka_unit_test(test_uapi_suite_on_model),
