@@ -812,12 +812,12 @@ int vu_check_reply(const struct vu_hdr *req_hdr, const void *req_payload, uint32
 	if (reply->len != h->size - VU_HDR_SIZE || (reply->len && !reply->payload) ||
 	    reply->nfds > VU_MAX_FDS_PER_MSG)
 		return vfsim_reject(RULE_VU_RPL_LEN, -EPROTO);
-	/* §1.7: header only; libvfio-user adds the request's payload to some */
+	/* §1.7: an error reply should be header only, but libvfio-user adds the
+	 * request's payload to some, and a receiver MUST consume msg_size bytes
+	 * and ignore that payload (digest 1.7, VU-ER-02): the errno stands. */
 	if (h->flags & VU_FLAGS_ERROR) {
 		if (reply->nfds)
 			return vfsim_reject(RULE_VU_RPL_FDS, -EPROTO);
-		if (reply->len && !lenient)
-			return vfsim_reject(RULE_VU_RPL_ERROR_PAYLOAD, -EPROTO);
 		return 0;
 	}
 	row = h->cmd < VU_CMD_MAX ? &vu_rpl_table[h->cmd] : NULL;

@@ -126,7 +126,7 @@ struct vfsim_vu_server;
  * (digest §7): */
 #define VFSIM_VU_QUIRK_QEMU_DMA 1u	/* QEMU 10.1 DMA_READ/WRITE layout: u32 count, data at 12, header-only DMA_WRITE reply */
 #define VFSIM_VU_QUIRK_IOFDS_48 2u	/* libvfio-user's 48-byte GET_REGION_IO_FDS entries */
-#define VFSIM_VU_QUIRK_ERROR_PAYLOAD 4u	/* send/accept error replies that carry a payload */
+#define VFSIM_VU_QUIRK_ERROR_PAYLOAD 4u	/* send error replies that carry a payload (received ones are always accepted, §1.7) */
 
 /* What the server can receive and offers; 0 fields take the defaults
  * (max_msg_fds 8, max_data_xfer_size 1 MiB, max_dma_maps 65535, pgsizes 4K). */

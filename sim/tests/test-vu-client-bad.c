@@ -48,9 +48,9 @@ static const struct bad_case bad_cases[] = {
 	{ "cap loop", BAD_CAP_SELF, VU_CMD_DEVICE_GET_REGION_INFO, -EPROTO, RULE_VU_CAPS_WALK_SELF, false },
 	{ "argsz keeps growing", BAD_REGION_GROWS, VU_CMD_DEVICE_GET_REGION_INFO, -EPROTO,
 	  RULE_VU_CLI_REGION_RETRY, false },
-	/* §1.7: header-only ERROR is the server's errno; a payload needs the quirk. */
+	/* §1.7: an ERROR reply is the server's errno, payload or not (VU-ER-02). */
 	{ "error reply", BAD_ERR_HDR, VU_CMD_DEVICE_GET_INFO, -ENODEV, RULE_NONE, false },
-	{ "error with payload", BAD_ERR_PAYLOAD, VU_CMD_DEVICE_GET_INFO, -EPROTO, RULE_VU_RPL_ERROR_PAYLOAD, false },
+	{ "error with payload", BAD_ERR_PAYLOAD, VU_CMD_DEVICE_GET_INFO, -ENODEV, RULE_NONE, false },
 	{ "error with payload, quirk", BAD_ERR_PAYLOAD_QUIRK, VU_CMD_DEVICE_GET_INFO, -ENODEV, RULE_NONE, false },
 	/* libvfio-user's receive side: errno 0 with ERROR is EINVAL. */
 	{ "error 0", BAD_ERR_ZERO, VU_CMD_DEVICE_GET_INFO, -EINVAL, RULE_NONE, false },
