@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <linux/vfio.h>
 
+#include "fault.h"
 #include "rules.h"
 #include "vu-client.h"
 
@@ -213,11 +214,22 @@ static int vu_cli_dma_parse(const struct vfsim_vu_client *c, const struct vu_msg
 	return 0;
 }
 
+/* The header a reply to @m echoes (§1.4: the request's msg_id).
+ * Fault client-dma-reply-id: msg_id + 1. */
+static struct vu_hdr vu_cli_dma_reply_hdr(const struct vfsim_vu_client *c, const struct vu_msg *m)
+{
+	struct vu_hdr h = m->hdr;
+
+	if (vfsim_fault_on(c->faults, VFSIM_FAULT_CLIENT_DMA_REPLY_ID))
+		h.id++;
+	return h;
+}
+
 static int vu_cli_dma_reply(struct vfsim_vu_client *c, struct vu_conn *conn, const struct vu_msg *m,
 			    const struct vu_cli_dma_req *rq, const uint8_t *data)
 {
 	struct vu_hdr h = {
-		.id = m->hdr.id,
+		.id = vu_cli_dma_reply_hdr(c, m).id,
 		.cmd = m->hdr.cmd,
 		.flags = VU_FLAGS_TYPE_REPLY,
 	};
@@ -245,7 +257,7 @@ static int vu_cli_dma_reply(struct vfsim_vu_client *c, struct vu_conn *conn, con
 	/* count <= our max_data_xfer_size (<= 64 MiB), checked in parse. */
 	buf = malloc(flen + rq->count);
 	if (!buf)
-		return vu_conn_reply(conn, &m->hdr, ENOMEM);
+		return vu_conn_reply(conn, &h, ENOMEM);
 	memcpy(buf, fixed, flen);
 	memcpy(buf + flen, data, rq->count);
 	r = vu_conn_send(conn, &h, buf, flen + rq->count, NULL, 0);
@@ -257,7 +269,8 @@ static int vu_cli_dma_reply(struct vfsim_vu_client *c, struct vu_conn *conn, con
  * a refused request leaves its rule in vfsim_last_rule(). */
 int vu_cli_dma_serve(struct vfsim_vu_client *c, struct vu_conn *conn, struct vu_msg *m)
 {
-	bool noreply = m->hdr.flags & VU_FLAGS_NO_REPLY;
+	bool noreply = !vu_cli_wants_reply(c, &m->hdr);
+	struct vu_hdr rh = vu_cli_dma_reply_hdr(c, m);
 	struct vu_cli_dma_req rq = { 0 };
 	struct vu_cli_win *w = NULL;
 	int r;
@@ -281,7 +294,7 @@ int vu_cli_dma_serve(struct vfsim_vu_client *c, struct vu_conn *conn, struct vu_
 	}
 	if (r < 0) {
 		vu_msg_release(m);	/* closes any fds it carried */
-		return noreply ? 0 : vu_conn_reply(conn, &m->hdr, -r);
+		return noreply ? 0 : vu_conn_reply(conn, &rh, -r);
 	}
 
 	if (m->hdr.cmd == VU_CMD_DMA_WRITE) {

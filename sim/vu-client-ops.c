@@ -5,7 +5,9 @@
  * counts, capability chains), and checks what only the caller's request
  * can tell (the echoed index, region and offset). Transfers are split by
  * the server's limits: region and migration data by max_data_xfer_size
- * (§1.8), SET_IRQS eventfds by max_msg_fds (§1.1).
+ * (§1.8), SET_IRQS eventfds by max_msg_fds (§1.1). Three client faults
+ * (sim/faults.def) bend those rules here: client-fds-over-max,
+ * client-xfer-over-max and client-no-reply-read.
  */
 #include <errno.h>
 #include <limits.h>
@@ -14,6 +16,7 @@
 #include <unistd.h>
 #include <linux/vfio.h>
 
+#include "fault.h"
 #include "rules.h"
 #include "vu-client.h"
 
@@ -159,6 +162,11 @@ static int vu_cli_irq_eventfds(struct vfsim_vu_client *c, uint32_t flags, uint32
 	unsigned per = c->peer.max_msg_fds < VU_MAX_FDS_PER_MSG ? c->peer.max_msg_fds : VU_MAX_FDS_PER_MSG;
 	uint32_t i = 0;
 
+	/* Fault client-fds-over-max: one message with every eventfd, as many
+	 * as one sendmsg of ours carries, whatever the server can receive. */
+	if (vfsim_fault_on(c->faults, VFSIM_FAULT_CLIENT_FDS_OVER_MAX))
+		per = VU_MAX_FDS_PER_MSG;
+
 	if (!fds || count == 0)
 		return vu_cli_irq_send(c, flags, index, start, count, NULL, 0);
 	while (i < count) {
@@ -224,25 +232,41 @@ static int vu_cli_access_check(uint64_t offset, size_t len)
 	return 0;
 }
 
+/* The largest region access per message: the server's max_data_xfer_size
+ * (§1.8). Fault client-xfer-over-max: the whole access in one message, up
+ * to the protocol bound we accept at all (so the buffer stays bounded). */
+static uint32_t vu_cli_region_chunk(const struct vfsim_vu_client *c)
+{
+	if (vfsim_fault_on(c->faults, VFSIM_FAULT_CLIENT_XFER_OVER_MAX))
+		return VU_LIMIT_MAX_DATA_XFER;
+	return c->peer.max_data_xfer_size;
+}
+
 /* Returns the bytes read; a short reply count ends the read (§3.9: the reply
  * count is what was transferred). */
 int vfsim_vu_client_region_read(struct vfsim_vu_client *c, uint32_t index, uint64_t offset, void *buf,
 				size_t len)
 {
+	uint32_t chunk = vu_cli_region_chunk(c), flags = 0;
 	size_t done = 0;
 	int r;
+
+	/* Fault client-no-reply-read: NO_REPLY on a command whose reply is
+	 * the data (§1.6); the client then waits for a reply that is owed
+	 * nobody, and times out. */
+	if (vfsim_fault_on(c->faults, VFSIM_FAULT_CLIENT_NO_REPLY_READ))
+		flags = VU_FLAGS_NO_REPLY;
 
 	vfsim_reject_clear();
 	r = vu_cli_access_check(offset, len);
 	if (r < 0)
 		return r;
 	while (done < len) {
-		uint32_t n = len - done < c->peer.max_data_xfer_size ? (uint32_t)(len - done)
-								      : c->peer.max_data_xfer_size;
+		uint32_t n = len - done < chunk ? (uint32_t)(len - done) : chunk;
 		struct vu_region_access req = { .offset = offset + done, .region = index, .count = n }, rep;
 		struct vu_msg m;
 
-		r = vu_cli_call(c, VU_CMD_REGION_READ, &req, sizeof(req), NULL, 0, &m);
+		r = vu_cli_call_flags(c, VU_CMD_REGION_READ, flags, &req, sizeof(req), NULL, 0, &m);
 		if (r < 0)
 			return r;
 		memcpy(&rep, m.payload, sizeof(rep));
@@ -266,7 +290,7 @@ int vfsim_vu_client_region_read(struct vfsim_vu_client *c, uint32_t index, uint6
 int vfsim_vu_client_region_write(struct vfsim_vu_client *c, uint32_t index, uint64_t offset,
 				 const void *buf, size_t len)
 {
-	uint32_t chunk = c->peer.max_data_xfer_size;
+	uint32_t chunk = vu_cli_region_chunk(c);
 	size_t done = 0;
 	uint8_t *req;
 	int r;

@@ -13,6 +13,10 @@
  * ends the connection: later calls fail with -ENOTCONN, because a reply
  * still in flight could otherwise be taken for the answer to a new request.
  * A reply that is well framed but wrong fails only its own request.
+ *
+ * Fault injection (sim/faults.def, WHERE = C): each client fault is one
+ * commented deviation at the point where the correct code makes its
+ * decision; with a mask of 0 every such branch is dead.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fault.h"
 #include "rules.h"
 #include "vu-client.h"
 
@@ -75,6 +80,16 @@ static int vu_cli_conn_err(struct vfsim_vu_client *c, int r)
 	return r;
 }
 
+/* §1.6: a command flagged NO_REPLY gets no reply.
+ * Fault client-answers-no-reply: the flag is ignored and every server
+ * request is answered. */
+bool vu_cli_wants_reply(const struct vfsim_vu_client *c, const struct vu_hdr *h)
+{
+	if (vfsim_fault_on(c->faults, VFSIM_FAULT_CLIENT_ANSWERS_NO_REPLY))
+		return true;
+	return !(h->flags & VU_FLAGS_NO_REPLY);
+}
+
 /* A server->client command: serve it, keeping the outer call's rule record
  * clean (a refused DMA request is the server's problem, not the caller's). */
 static int vu_cli_serve(struct vfsim_vu_client *c, struct vu_conn *conn, struct vu_msg *m, bool in_call)
@@ -83,7 +98,7 @@ static int vu_cli_serve(struct vfsim_vu_client *c, struct vu_conn *conn, struct 
 
 	if (c->twin && conn == c->conn) {
 		vu_msg_release(m);
-		r = m->hdr.flags & VU_FLAGS_NO_REPLY ? 0 : vu_conn_reply(conn, &m->hdr, EINVAL);
+		r = vu_cli_wants_reply(c, &m->hdr) ? vu_conn_reply(conn, &m->hdr, EINVAL) : 0;
 		c->serve_rule = RULE_VU_CLI_SRV_TWIN_MAIN;
 	} else {
 		r = vu_cli_dma_serve(c, conn, m);
@@ -123,7 +138,7 @@ static int vu_cli_recv(struct vfsim_vu_client *c, struct vu_conn *conn, struct v
 			int err = r == -EMSGSIZE ? E2BIG : EINVAL;
 
 			vu_msg_release(m);
-			if (!(m->hdr.flags & VU_FLAGS_NO_REPLY))
+			if (vu_cli_wants_reply(c, &m->hdr))
 				r = vu_conn_reply(conn, &m->hdr, err);
 			else
 				r = 0;
@@ -158,22 +173,79 @@ static const struct {
 	[VU_CMD_MIG_DATA_READ] = { sizeof(struct vu_mig_data), 0 },
 };
 
+/* Does reply @m answer the pending request @req (§1.4: the IDs match)?
+ * Fault client-id-unchecked: any reply does. */
+static bool vu_cli_id_matches(const struct vfsim_vu_client *c, const struct vu_hdr *req, const struct vu_msg *m)
+{
+	if (vfsim_fault_on(c->faults, VFSIM_FAULT_CLIENT_ID_UNCHECKED))
+		return true;
+	return m->hdr.id == req->id;
+}
+
+/* Fault client-major-accepted: remember the major the server sent and
+ * show the checks ours, so a reply with another major passes §2.2. */
+static void vu_cli_fault_major(struct vfsim_vu_client *c, const struct vu_hdr *req, struct vu_msg *m)
+{
+	struct vu_version v;
+
+	if (req->cmd != VU_CMD_VERSION || m->len < sizeof(v) || (m->hdr.flags & VU_FLAGS_ERROR))
+		return;
+	memcpy(&v, m->payload, sizeof(v));
+	c->seen_major = v.major;
+	if (vfsim_fault_on(c->faults, VFSIM_FAULT_CLIENT_MAJOR_ACCEPTED)) {
+		v.major = VU_VERSION_MAJOR;
+		memcpy(m->payload, &v, sizeof(v));
+	}
+}
+
+/* Fault client-error-accepted: an ERROR reply with error 0 is taken as
+ * success. It carries no payload, so it is given a zeroed fixed part: the
+ * deviation must not make the readers run past the message. */
+static int vu_cli_fault_error_zero(struct vfsim_vu_client *c, const struct vu_hdr *req, struct vu_msg *m)
+{
+	uint32_t min = vu_cli_reply_shape[req->cmd].min_len;
+	uint8_t *p;
+
+	m->hdr.flags &= ~VU_FLAGS_ERROR;
+	if (m->len >= min)
+		return 0;
+	p = realloc(m->payload, min);
+	if (!p)
+		return -ENOMEM;
+	memset(p + m->len, 0, min - m->len);
+	m->payload = p;
+	m->len = min;
+	m->hdr.size = VU_HDR_SIZE + min;
+	return 0;
+}
+
 /* A reply for the pending request @req arrived on the main socket. */
 static int vu_cli_take_reply(struct vfsim_vu_client *c, const struct vu_hdr *req, const void *payload,
 			     uint32_t len, struct vu_msg *m)
 {
+	struct vu_hdr rq = *req;
 	int r;
 
-	if (m->hdr.id != req->id) {
+	if (!vu_cli_id_matches(c, req, m)) {
 		vu_msg_release(m);
 		vu_cli_break(c, -EPROTO);
 		return vfsim_reject(RULE_VU_CLI_REPLY_UNEXPECTED, -EPROTO);
 	}
-	r = vu_check_reply(req, payload, len, m, c->quirks & VFSIM_VU_QUIRK_ERROR_PAYLOAD);
+	rq.id = m->hdr.id;	/* equal unless client-id-unchecked */
+	vu_cli_fault_major(c, req, m);
+	r = vu_check_reply(&rq, payload, len, m, c->quirks & VFSIM_VU_QUIRK_ERROR_PAYLOAD);
 	if (r < 0) {
 		/* The rule names the defect; the caller sees a bad reply. */
 		vu_msg_release(m);
 		return r == -EBADMSG ? r : -EPROTO;
+	}
+	if ((m->hdr.flags & VU_FLAGS_ERROR) && m->hdr.error == 0 &&
+	    vfsim_fault_on(c->faults, VFSIM_FAULT_CLIENT_ERROR_ACCEPTED)) {
+		r = vu_cli_fault_error_zero(c, req, m);
+		if (r < 0) {
+			vu_msg_release(m);
+			return r;
+		}
 	}
 	if (m->nfds > vu_cli_reply_shape[req->cmd].max_fds) {
 		vu_msg_release(m);
@@ -199,7 +271,7 @@ static int vu_cli_take_reply(struct vfsim_vu_client *c, const struct vu_hdr *req
 static int vu_cli_bad_reply(struct vfsim_vu_client *c, const struct vu_hdr *req, struct vu_msg *m, int r)
 {
 	vu_msg_release(m);
-	if (!req || m->hdr.id != req->id) {
+	if (!req || !vu_cli_id_matches(c, req, m)) {
 		vu_cli_break(c, -EPROTO);
 		return vfsim_reject(RULE_VU_CLI_REPLY_UNEXPECTED, -EPROTO);
 	}
@@ -299,10 +371,16 @@ static int vu_cli_wait(struct vfsim_vu_client *c, const struct vu_hdr *req, cons
 int vu_cli_call(struct vfsim_vu_client *c, uint16_t cmd, const void *req_payload, uint32_t req_len,
 		const int *fds, unsigned nfds, struct vu_msg *ret)
 {
+	return vu_cli_call_flags(c, cmd, 0, req_payload, req_len, fds, nfds, ret);
+}
+
+int vu_cli_call_flags(struct vfsim_vu_client *c, uint16_t cmd, uint32_t flags, const void *req_payload,
+		      uint32_t req_len, const int *fds, unsigned nfds, struct vu_msg *ret)
+{
 	struct vu_hdr h = {
 		.id = c->next_id++,
 		.cmd = cmd,
-		.flags = VU_FLAGS_TYPE_COMMAND,
+		.flags = VU_FLAGS_TYPE_COMMAND | flags,
 	};
 	int r;
 
@@ -402,7 +480,7 @@ static int vu_cli_version(struct vfsim_vu_client *c)
 		r = vu_cli_twin(c, &m);
 	if (r >= 0) {
 		c->info = (struct vfsim_vu_server_info){
-			.major = v.major,
+			.major = c->seen_major,	/* v.major unless client-major-accepted */
 			.minor = v.minor,
 			.max_msg_fds = c->peer.max_msg_fds,
 			.max_data_xfer_size = c->peer.max_data_xfer_size,

@@ -42,6 +42,7 @@ struct vfsim_vu_client {
 	struct vfsim_vu_server_info info;
 	unsigned quirks;
 	uint64_t faults;		/* cfg->faults (sim/fault.h) */
+	uint16_t seen_major;		/* the VERSION reply's major as received (client-major-accepted) */
 	int timeout_ms;
 	uint16_t next_id;
 	int broken;			/* 0, or the -errno that ended the connection */
@@ -57,11 +58,17 @@ struct vfsim_vu_client {
  * that arrive meanwhile are served. */
 int vu_cli_call(struct vfsim_vu_client *c, uint16_t cmd, const void *req_payload, uint32_t req_len,
 		const int *fds, unsigned nfds, struct vu_msg *ret);
+/* The same with extra header @flags (VU_FLAGS_NO_REPLY for the
+ * client-no-reply-read fault). */
+int vu_cli_call_flags(struct vfsim_vu_client *c, uint16_t cmd, uint32_t flags, const void *req_payload,
+		      uint32_t req_len, const int *fds, unsigned nfds, struct vu_msg *ret);
 /* The same without keeping the reply (commands whose reply carries nothing
  * the caller needs beyond what vu_check_reply verified). */
 int vu_cli_call_noreply(struct vfsim_vu_client *c, uint16_t cmd, const void *req_payload, uint32_t req_len,
 			const int *fds, unsigned nfds);
 
+/* Should a server->client command with header @h be answered (§1.6)? */
+bool vu_cli_wants_reply(const struct vfsim_vu_client *c, const struct vu_hdr *h);
 /* Answer one server->client command @m (DMA_READ/DMA_WRITE) on @conn. */
 int vu_cli_dma_serve(struct vfsim_vu_client *c, struct vu_conn *conn, struct vu_msg *m);
 /* Unmap and free every registered window (no message). */

@@ -22,10 +22,16 @@ int cli_serve(int argc, char **argv);
 int cli_client(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_faults(int argc, char **argv);
+
 int cli_selftest(int argc, char **argv);
 /* check.c: the shell command that runs this binary as the client under test
  * (`client --exercise --socket {socket}`, with --fault @client_faults unless
  * empty). 0 or -errno. */
 int cli_builtin_client_cmd(char *buf, size_t len, const char *client_faults);
+
+/* exercise.c: `vfsim client --exercise`, the workload run over a negotiated
+ * client; 0, or CLI_EXIT_FAIL with one line on stderr naming the step. */
+struct vfsim_vu_client;
+int cli_exercise(struct vfsim_vu_client *c);
 
 #endif

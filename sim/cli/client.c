@@ -4,7 +4,8 @@
  * found: the negotiated version and capabilities, then the same device view
  * as `vfsim info` (show.c) learnt over the socket: config space through
  * REGION_READ/WRITE of region 7, regions with their capability chains,
- * IRQs, features.
+ * IRQs, features. With --exercise it runs a finite workload instead
+ * (exercise.c) and says only what failed.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -105,7 +106,78 @@ static const struct show_ops client_ops = {
 	.feature = client_feature,
 };
 
-#define CLIENT_USAGE "usage: vfsim client --socket PATH [--twin-socket] [--timeout MS]\n"
+#define CLIENT_USAGE                                                                               \
+	"usage: vfsim client --socket PATH [--exercise] [--twin-socket] [--timeout MS]\n"           \
+	"                    [--max-msg-fds N] [--max-data-xfer-size N] [--fault NAME[,NAME...]]\n"
+
+/* A number option: decimal or 0x hex, within [@min, @max]. */
+static int client_number(const char *opt, const char *s, unsigned long min, unsigned long max,
+			 uint32_t *ret)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || !*s || *end || s[0] == '-' || v < min || v > max) {
+		fprintf(stderr, "vfsim client: %s: not a number in %lu..%lu: '%s'\n", opt, min, max, s);
+		return -EINVAL;
+	}
+	*ret = (uint32_t)v;
+	return 0;
+}
+
+static int client_parse(int argc, char **argv, const char **ret_path, bool *ret_exercise,
+			struct vfsim_vu_client_config *cfg)
+{
+	char err[256];
+	uint32_t v;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(a, "--twin-socket")) {
+			cfg->twin_socket = true;
+		} else if (!strcmp(a, "--exercise")) {
+			*ret_exercise = true;
+		} else if (!strcmp(a, "--socket") && val) {
+			*ret_path = val;
+			i++;
+		} else if (!strcmp(a, "--timeout") && val) {
+			if (client_number(a, val, 1, INT32_MAX, &v) < 0)
+				return -EINVAL;
+			cfg->timeout_ms = (int)v;
+			i++;
+		} else if (!strcmp(a, "--max-msg-fds") && val) {
+			/* the protocol's bound; the library clamps to what it can receive */
+			if (client_number(a, val, 1, 1024, &cfg->max_msg_fds) < 0)
+				return -EINVAL;
+			i++;
+		} else if (!strcmp(a, "--max-data-xfer-size") && val) {
+			if (client_number(a, val, 1, 64u << 20, &cfg->max_data_xfer_size) < 0)
+				return -EINVAL;
+			i++;
+		} else if (!strcmp(a, "--fault") && val) {
+			uint64_t mask = 0;
+
+			if (vfsim_fault_parse(val, VFSIM_FAULT_AT_CLIENT, &mask, err, sizeof(err)) < 0) {
+				fprintf(stderr, "vfsim client: --fault: %s\n", err);
+				return -EINVAL;
+			}
+			cfg->faults |= mask;
+			i++;
+		} else {
+			fprintf(stderr, "vfsim client: unknown or incomplete option '%s'\n%s", a, CLIENT_USAGE);
+			return -EINVAL;
+		}
+	}
+	if (!*ret_path) {
+		fprintf(stderr, CLIENT_USAGE);
+		return -EINVAL;
+	}
+	return 0;
+}
 
 int cli_client(int argc, char **argv)
 {
@@ -114,31 +186,16 @@ int cli_client(int argc, char **argv)
 	const char *path = NULL;
 	struct client *cl;
 	uint32_t flags, nregions, nirqs;
+	bool exercise = false;
 	int i, r, status = CLI_EXIT_FAIL;
 
-	for (i = 1; i < argc; i++) {
+	for (i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--help")) {
 			printf(CLIENT_USAGE);
 			return 0;
-		} else if (!strcmp(argv[i], "--twin-socket")) {
-			cfg.twin_socket = true;
-		} else if (!strcmp(argv[i], "--socket") && i + 1 < argc) {
-			path = argv[++i];
-		} else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {
-			cfg.timeout_ms = atoi(argv[++i]);
-			if (cfg.timeout_ms <= 0) {
-				fprintf(stderr, "vfsim client: --timeout: a positive number of ms\n");
-				return CLI_EXIT_USAGE;
-			}
-		} else {
-			fprintf(stderr, "vfsim client: unknown or incomplete option '%s'\n%s", argv[i], CLIENT_USAGE);
-			return CLI_EXIT_USAGE;
 		}
-	}
-	if (!path) {
-		fprintf(stderr, CLIENT_USAGE);
+	if (client_parse(argc, argv, &path, &exercise, &cfg) < 0)
 		return CLI_EXIT_USAGE;
-	}
 	cl = calloc(1, sizeof(*cl));
 	if (!cl)
 		return CLI_EXIT_FAIL;
@@ -148,6 +205,10 @@ int cli_client(int argc, char **argv)
 
 		fprintf(stderr, "vfsim client: %s: %s%s%s\n", path, strerror(-r), rule ? ": rule " : "",
 			rule ? vfsim_rule_name(rule) : "");
+		goto out;
+	}
+	if (exercise) {
+		status = cli_exercise(cl->c);
 		goto out;
 	}
 	si = vfsim_vu_client_server_info(cl->c);

@@ -4,8 +4,9 @@
  * a client that changes device A, migrates it to device B with
  * MIG_DATA_READ/MIG_DATA_WRITE, and compares the two device states byte for
  * byte over the socket (config space and every readable region); then
- * `vfsim client` probes a server, and SIGTERM shuts both down cleanly
- * (exit 0, socket file gone). argv[1] is the vfsim binary.
+ * `vfsim client` probes a server, `vfsim client --exercise` runs its
+ * workload against a server of every fixture profile, and SIGTERM shuts
+ * them down cleanly (exit 0, socket file gone). argv[1] is the vfsim binary.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -56,14 +57,24 @@ static int kill_servers(void **state)
 	return 0;
 }
 
-static pid_t spawn_server(const char *sock)
+/* `vfsim serve PROFILE --socket SOCK` and up to 8 more arguments (NULL-ended). */
+static pid_t spawn_server_args(const char *sock, const char *profile, const char *const *extra)
 {
-	pid_t pid = fork();
+	const char *argv[16] = { "vfsim", "serve", profile, "--socket", sock };
+	unsigned n = 5;
+	pid_t pid;
 
+	while (extra && *extra && n < 14)
+		argv[n++] = *extra++;
+	argv[n] = NULL;
+	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		execl(vfsim_bin, "vfsim", "serve", FIXTURES_DIR "/devices/dmaengine.json", "--socket", sock,
-		      "--twin-socket", (char *)NULL);
+		int null = open("/dev/null", O_WRONLY);
+
+		if (null >= 0)
+			dup2(null, STDERR_FILENO);	/* "vfsim serve: NAME on SOCK" */
+		execv(vfsim_bin, (char *const *)argv);
 		_exit(127);
 	}
 	for (unsigned i = 0; i < 8; i++)
@@ -83,6 +94,13 @@ static pid_t spawn_server(const char *sock)
 	}
 	fail_msg("server did not create %s", sock);
 	return -1;
+}
+
+static pid_t spawn_server(const char *sock)
+{
+	static const char *const twin[] = { "--twin-socket", NULL };
+
+	return spawn_server_args(sock, FIXTURES_DIR "/devices/dmaengine.json", twin);
 }
 
 static void stop_server(pid_t pid, const char *sock)
@@ -238,6 +256,111 @@ static void test_client_probe(void **state)
 	stop_server(pid, sock);
 }
 
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Run `vfsim client --exercise --socket SOCK @opts`; its exit status, its
+ * stderr in @err. */
+static int run_exercise(const char *sock, const char *opts, char *err, size_t errlen)
+{
+	char cmd[768], errfile[128];
+	FILE *f;
+	size_t n = 0;
+	int status;
+
+	snprintf(errfile, sizeof(errfile), "%s/exercise.err", tmpdir);
+	snprintf(cmd, sizeof(cmd), "'%s' client --exercise --socket '%s' %s >/dev/null 2>'%s'", vfsim_bin, sock,
+		 opts, errfile);
+	status = system(cmd);
+	f = fopen(errfile, "r");
+	if (f) {
+		n = fread(err, 1, errlen - 1, f);
+		fclose(f);
+	}
+	err[n] = '\0';
+	unlink(errfile);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+/* The conformance suite's client under test: `vfsim client --exercise`
+ * against a server of every profile exits 0, quickly, with the server's
+ * defaults and with tight limits (one fd per message, 1 KiB transfers, the
+ * twin socket), which splits SET_IRQS, region and migration transfers. */
+static void test_client_exercise(void **state)
+{
+	static const char *const tight[] = { "--max-msg-fds", "1", "--max-data-xfer-size", "1024", "--twin-socket",
+					     NULL };
+	static const struct {
+		const char *const *server;
+		const char *client;
+	} configs[] = {
+		{ NULL, "" },
+		{ tight, "--twin-socket --max-msg-fds 2 --max-data-xfer-size 4096" },
+	};
+	struct tu_stems stems;
+	char sock[128], profile[256], err[4096];
+
+	tu_fixture_stems("devices", &stems);
+	assert_true(stems.n >= 7);
+	snprintf(sock, sizeof(sock), "%s/e.sock", tmpdir);
+	for (unsigned i = 0; i < stems.n; i++) {
+		for (size_t k = 0; k < TU_ARRAY_SIZE(configs); k++) {
+			int64_t t0;
+			pid_t pid;
+			int rc;
+
+			snprintf(profile, sizeof(profile), "%s/devices/%s.json", FIXTURES_DIR, stems.name[i]);
+			pid = spawn_server_args(sock, profile, configs[k].server);
+			t0 = now_ms();
+			rc = run_exercise(sock, configs[k].client, err, sizeof(err));
+			if (rc != 0)
+				fail_msg("%s, config %zu: exit %d: %s", stems.name[i], k, rc, err);
+			assert_string_equal(err, "");
+			/* "well under 1 s"; the bound leaves room for a loaded machine */
+			if (now_ms() - t0 > 4000)
+				fail_msg("%s, config %zu: %lld ms", stems.name[i], k, (long long)(now_ms() - t0));
+			stop_server(pid, sock);
+		}
+	}
+}
+
+/* A failed step ends the run: exit 1 and one stderr line naming it. */
+static void test_client_exercise_fails(void **state)
+{
+	static const char *const faults[][3] = {
+		/* REGION_READ answers one byte short: the config read is short (EIO) */
+		{ "--fault", "region-read-count", NULL },
+		/* GET_IRQ_INFO claims one vector too many: SET_IRQS of them all is refused */
+		{ "--fault", "irq-count", NULL },
+	};
+	static const char *const want[] = { "REGION_READ config", "DEVICE_SET_IRQS index 2" };
+	char sock[128], err[4096], *nl;
+
+	snprintf(sock, sizeof(sock), "%s/f.sock", tmpdir);
+	for (size_t k = 0; k < TU_ARRAY_SIZE(faults); k++) {
+		pid_t pid = spawn_server_args(sock, FIXTURES_DIR "/devices/dmaengine.json", faults[k]);
+
+		assert_int_equal(run_exercise(sock, "", err, sizeof(err)), 1);
+		nl = strchr(err, '\n');
+		assert_non_null(nl);
+		assert_string_equal(nl + 1, "");	/* one line */
+		assert_non_null(strstr(err, "vfsim client: exercise: "));
+		assert_non_null(strstr(err, want[k]));
+		assert_non_null(strstr(err, "(errno "));
+		stop_server(pid, sock);
+	}
+	/* usage errors: an unknown or server-only fault, a bad number */
+	assert_int_equal(run_exercise(sock, "--fault no-such-fault", err, sizeof(err)), 2);
+	assert_int_equal(run_exercise(sock, "--fault reply-id", err, sizeof(err)), 2);
+	assert_int_equal(run_exercise(sock, "--max-msg-fds x", err, sizeof(err)), 2);
+}
+
 /* Errors from the CLI are clear and have the documented exit codes. */
 static void test_cli_errors(void **state)
 {
@@ -261,6 +384,8 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_migrate_between_servers, kill_servers),
 		cmocka_unit_test_teardown(test_client_probe, kill_servers),
+		cmocka_unit_test_teardown(test_client_exercise, kill_servers),
+		cmocka_unit_test_teardown(test_client_exercise_fails, kill_servers),
 		cmocka_unit_test_teardown(test_cli_errors, kill_servers),
 	};
 	int r;
