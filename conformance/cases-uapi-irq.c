@@ -302,6 +302,8 @@ const struct conf_table *const conf_uapi_tables[] = {
 	&conf_uapi_irq_table,
 	&conf_uapi_feature_table,
 	&conf_uapi_type1_table,
+	&conf_uapi_extra_table,
+	&conf_uapi_extra2_table,
 };
 
 const size_t conf_uapi_ntables = sizeof(conf_uapi_tables) / sizeof(conf_uapi_tables[0]);

@@ -400,7 +400,9 @@ static int tr_body_not_executed(struct conf_ctx *ctx, const struct conf_case *c)
 {
 	const uint16_t inner_id = 0x5a5a;
 	const uint8_t before = 0x11, marker = 0xa5;
-	size_t len = 8u << 20, step = 16 + 16 + 1, off;
+	/* a whole number of inner messages, so a server that parses the body
+	 * stays framed and answers the read that follows */
+	size_t step = 16 + 16 + 1, len = ((8u << 20) / step) * step, off;
 	struct conf_vu_msg m;
 	uint16_t rid;
 	uint8_t *body;
@@ -414,7 +416,10 @@ static int tr_body_not_executed(struct conf_ctx *ctx, const struct conf_case *c)
 	if (!body)
 		return conf_harness_error(ctx, "out of memory");
 	for (off = 0; off + step <= len; off += step) {
-		struct conf_vu_hdr h = { .id = inner_id, .cmd = CONF_VU_REGION_WRITE, .size = (uint32_t)step };
+		/* NO_REPLY: a server that runs them must not block on replies we
+		 * cannot read while we are still sending */
+		struct conf_vu_hdr h = { .id = inner_id, .cmd = CONF_VU_REGION_WRITE, .size = (uint32_t)step,
+					 .flags = CONF_VU_F_NO_REPLY };
 		struct vu_access a = { .offset = CFG_INTERRUPT_LINE, .region = CFG_REGION, .count = 1,
 				       .data = { marker } };
 
@@ -838,6 +843,7 @@ const struct conf_table *const conf_vu_server_tables[] = {
 	&conf_vu_session_table,
 	&conf_vu_dma_table,
 	&conf_vu_dma2_table,
+	&conf_vu_extra_table,
 };
 
 const size_t conf_vu_server_ntables = sizeof(conf_vu_server_tables) / sizeof(conf_vu_server_tables[0]);

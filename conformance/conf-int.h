@@ -69,6 +69,9 @@ struct conf_runstate {
 	int exit_code;
 };
 
+/* conf-vu.c: connect to the vfio-user server listening at @path: the fd, or -errno. */
+int conf_vu_connect_socket(struct conf_ctx *ctx, const char *path);
+
 /* report.c */
 const char *conf_role_names(unsigned roles, char *buf, size_t len);	/* "server,uapi" */
 void conf_report_progress(FILE *f, const struct conf_runstate *rs, size_t i);

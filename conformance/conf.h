@@ -476,6 +476,8 @@ extern const struct conf_table conf_uapi_device_table;
 extern const struct conf_table conf_uapi_irq_table;
 extern const struct conf_table conf_uapi_feature_table;
 extern const struct conf_table conf_uapi_type1_table;
+extern const struct conf_table conf_uapi_extra_table;	/* cases-uapi-extra.c */
+extern const struct conf_table conf_uapi_extra2_table;	/* cases-uapi-extra2.c */
 /* Every kernel-uAPI table, in report order. */
 extern const struct conf_table *const conf_uapi_tables[];
 extern const size_t conf_uapi_ntables;
@@ -488,13 +490,18 @@ extern const struct conf_table conf_vu_mig_table;	/* cases-vu-mig.c: migration F
 extern const struct conf_table conf_vu_session_table;	/* cases-vu-session.c: disconnect, reconnect, twin socket */
 extern const struct conf_table conf_vu_dma_table;	/* cases-vu-dma.c: server DMA_READ/WRITE */
 extern const struct conf_table conf_vu_dma2_table;	/* cases-vu-dma2.c: IO fds, error replies */
+extern const struct conf_table conf_vu_extra_table;	/* cases-vu-extra.c: framing, argsz, layouts, IRQ wiring */
 /* Every vfio-user server table, in report order. */
 extern const struct conf_table *const conf_vu_server_tables[];
 extern const size_t conf_vu_server_ntables;
 /* Client-role tables (cases-vu-client-*.c): passive checks of what the
  * client sends, and its reactions to a misbehaving server. */
 extern const struct conf_table conf_vu_client_msg_table;	/* cases-vu-client-msg.c */
+extern const struct conf_table conf_vu_client_msg2_table;	/* cases-vu-client-msg2.c */
+extern const struct conf_table conf_vu_client_version_table;	/* cases-vu-client-version.c */
 extern const struct conf_table conf_vu_client_react_table;	/* cases-vu-client-react.c */
+extern const struct conf_table conf_vu_client_inject_table;	/* cases-vu-client-inject.c */
+extern const struct conf_table conf_vu_client_react2_table;	/* cases-vu-client-react.c: VU-CLR-080 */
 extern const struct conf_table *const conf_vu_client_tables[];
 extern const size_t conf_vu_client_ntables;
 
