@@ -40,53 +40,6 @@ uint64_t conf_cl_now(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-static void conf_cl_sleep_ms(unsigned ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000 * 1000 };
-
-	nanosleep(&ts, NULL);
-}
-
-
-/* @cmd with each {socket} replaced by @path in single quotes (a ' inside
- * becomes '\''), so the shell sees one word whatever the path holds. A
- * command without {socket} runs as it is (it ends NO_CONNECT unless it
- * finds the socket another way): 1 then, else 0 or -E2BIG. */
-static int conf_cl_subst(const char *cmd, const char *path, char *out, size_t cap)
-{
-	size_t n = 0;
-	bool seen = false;
-
-	for (; *cmd; cmd++) {
-		const char *p;
-
-		if (strncmp(cmd, "{socket}", 8)) {
-			if (n + 1 >= cap)
-				return -E2BIG;
-			out[n++] = *cmd;
-			continue;
-		}
-		seen = true;
-		if (n + 2 >= cap)
-			return -E2BIG;
-		out[n++] = '\'';
-		for (p = path; *p; p++) {
-			if (n + 5 >= cap)
-				return -E2BIG;
-			if (*p == '\'') {
-				memcpy(out + n, "'\\''", 4);
-				n += 4;
-			} else {
-				out[n++] = *p;
-			}
-		}
-		out[n++] = '\'';
-		cmd += 7;
-	}
-	out[n] = '\0';
-	return seen ? 0 : 1;
-}
-
 /* Keep the last bytes of the client's stderr; never blocks. */
 void conf_cl_drain_err(struct conf_cl_proc *pr)
 {
@@ -140,7 +93,7 @@ void conf_cl_wait_exit(struct conf_cl_proc *pr, unsigned ms)
 	conf_cl_reap(pr, false);
 	while (!pr->exited && conf_cl_now() < end) {
 		conf_cl_drain_err(pr);
-		conf_cl_sleep_ms(5);
+		conf_sleep_ms(5);
 		conf_cl_reap(pr, false);
 	}
 }
@@ -209,13 +162,15 @@ int conf_cl_start(struct conf_cl_proc *pr, const char *cmd, char *err, size_t er
 	line = malloc(CONF_CL_CMD_MAX);
 	if (!line)
 		return -ENOMEM;
-	r = conf_cl_subst(cmd, pr->sock, line, CONF_CL_CMD_MAX);
+	/* A command without {socket} runs as it is (it ends NO_CONNECT unless
+	 * it finds the socket another way). */
+	r = conf_subst_socket(cmd, pr->sock, line, CONF_CL_CMD_MAX);
 	if (r < 0) {
 		snprintf(err, errlen, "the client command is longer than %u bytes", CONF_CL_CMD_MAX);
 		free(line);
 		return r;
 	}
-	pr->no_socket = r > 0;
+	pr->no_socket = r == 0;
 	if (pipe2(ep, O_CLOEXEC | O_NONBLOCK) < 0) {
 		r = -errno;
 		snprintf(err, errlen, "pipe: %s", strerror(-r));
@@ -346,7 +301,7 @@ void conf_cl_reap_server(struct conf_cl_session *ss, int pid)
 	if (pid <= 0)
 		return;
 	while ((w = waitpid(pid, &ss->server_status, WNOHANG)) == 0 && conf_cl_now() < end)
-		conf_cl_sleep_ms(2);
+		conf_sleep_ms(2);
 	if (w == 0) {
 		kill(pid, SIGKILL);
 		while (waitpid(pid, &ss->server_status, 0) < 0 && errno == EINTR)

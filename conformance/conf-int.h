@@ -71,6 +71,17 @@ struct conf_runstate {
 
 /* conf-vu.c: connect to the vfio-user server listening at @path: the fd, or -errno. */
 int conf_vu_connect_socket(struct conf_ctx *ctx, const char *path);
+/* @cmd with each {socket} replaced by @path in single quotes (a ' inside
+ * becomes '\''), so the shell sees one word whatever the path holds: the
+ * number of {socket}s replaced, or -E2BIG when @cap is too small. */
+int conf_subst_socket(const char *cmd, const char *path, char *out, size_t cap);
+void conf_sleep_ms(unsigned ms);
+/* In the built-in server's (forked) process: die with the parent, drop the
+ * case's record pipe, build the device and a server (@cfg plus the run's
+ * faults) and attach @fd. 0, or -errno (@fd closed); *ret_dev and *ret_s
+ * are NULL or for the caller to free. */
+int conf_vu_serve_open(struct conf_ctx *ctx, const struct vfsim_vu_server_config *cfg, int fd,
+		       struct vfsim_dev **ret_dev, struct vfsim_vu_server **ret_s);
 
 /* report.c */
 const char *conf_role_names(unsigned roles, char *buf, size_t len);	/* "server,uapi" */

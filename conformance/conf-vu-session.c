@@ -54,25 +54,11 @@ static int conf_vu_ctl_recv(int ctl, bool *ret_eof)
 static void conf_vu_serve_multi_child(struct conf_ctx *ctx, const struct vfsim_vu_server_config *cfg_in, int fd,
 				      int ctl)
 {
-	struct vfsim_vu_server_config cfg = { 0 };
-	struct vfsim_vu_server *s = NULL;
-	struct vfsim_dev *dev = NULL;
+	struct vfsim_vu_server *s;
+	struct vfsim_dev *dev;
 	bool eof = false;
-	int r, pending = -1;
+	int r = conf_vu_serve_open(ctx, cfg_in, fd, &dev, &s), pending = -1;
 
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (ctx->out_fd >= 0)
-		close(ctx->out_fd);
-	if (cfg_in)
-		cfg = *cfg_in;
-	cfg.faults |= ctx->target->faults;
-	r = vfsim_dev_new(ctx->target->profile, &dev);
-	if (r >= 0)
-		r = vfsim_vu_server_new(dev, &cfg, &s);
-	if (r >= 0)
-		r = vfsim_vu_server_attach(s, fd);
-	else
-		close(fd);
 	while (r == 0) {
 		struct pollfd pfd[2] = { { .fd = vfsim_vu_server_fd(s), .events = POLLIN },
 					 { .fd = eof ? -1 : ctl, .events = POLLIN } };

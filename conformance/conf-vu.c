@@ -72,27 +72,37 @@ static void conf_vu_note_msg(struct conf_ctx *ctx, const char *dir, const struct
 
 /* ---- the per-case connection --------------------------------------------------- */
 
-/* The built-in server's process: serve one client until it leaves. */
-static void conf_vu_serve_child(struct conf_ctx *ctx, const struct vfsim_vu_server_config *cfg_in, int fd)
+int conf_vu_serve_open(struct conf_ctx *ctx, const struct vfsim_vu_server_config *cfg_in, int fd,
+		       struct vfsim_dev **ret_dev, struct vfsim_vu_server **ret_s)
 {
 	struct vfsim_vu_server_config cfg = { 0 };
-	struct vfsim_vu_server *s = NULL;
-	struct vfsim_dev *dev = NULL;
 	int r;
 
+	*ret_dev = NULL;
+	*ret_s = NULL;
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (ctx->out_fd >= 0)
 		close(ctx->out_fd);
 	if (cfg_in)
 		cfg = *cfg_in;
 	cfg.faults |= ctx->target->faults;
-	r = vfsim_dev_new(ctx->target->profile, &dev);
+	r = vfsim_dev_new(ctx->target->profile, ret_dev);
 	if (r >= 0)
-		r = vfsim_vu_server_new(dev, &cfg, &s);
+		r = vfsim_vu_server_new(*ret_dev, &cfg, ret_s);
 	if (r >= 0)
-		r = vfsim_vu_server_attach(s, fd);
+		r = vfsim_vu_server_attach(*ret_s, fd);
 	else
 		close(fd);
+	return r;
+}
+
+/* The built-in server's process: serve one client until it leaves. */
+static void conf_vu_serve_child(struct conf_ctx *ctx, const struct vfsim_vu_server_config *cfg_in, int fd)
+{
+	struct vfsim_vu_server *s;
+	struct vfsim_dev *dev;
+	int r = conf_vu_serve_open(ctx, cfg_in, fd, &dev, &s);
+
 	while (r == 0) {
 		struct pollfd pfd = { .fd = vfsim_vu_server_fd(s), .events = POLLIN };
 
@@ -450,25 +460,23 @@ bool conf_vu_peer_closed(struct conf_ctx *ctx, int timeout_ms)
 #define CONF_SPAWN_GRACE_MS 1000	/* SIGTERM to SIGKILL */
 #define CONF_SPAWN_TAIL 512		/* stderr bytes quoted in a harness error */
 
-static void conf_vu_sleep_ms(unsigned ms)
+void conf_sleep_ms(unsigned ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000 * 1000 };
 
 	nanosleep(&ts, NULL);
 }
 
-/* @cmd with each {socket} replaced by @path in single quotes (a ' inside
- * becomes '\''), so the shell sees one word whatever the path holds. */
-static int conf_vu_spawn_subst(const char *cmd, const char *path, char *out, size_t cap)
+int conf_subst_socket(const char *cmd, const char *path, char *out, size_t cap)
 {
 	size_t n = 0;
-	bool seen = false;
+	int seen = 0;
 
 	while (*cmd) {
 		if (!strncmp(cmd, "{socket}", 8)) {
 			const char *p;
 
-			seen = true;
+			seen++;
 			if (n + 1 >= cap)
 				return -E2BIG;
 			out[n++] = '\'';
@@ -495,7 +503,7 @@ static int conf_vu_spawn_subst(const char *cmd, const char *path, char *out, siz
 		out[n++] = *cmd++;
 	}
 	out[n] = '\0';
-	return seen ? 0 : -EINVAL;
+	return seen;
 }
 
 /* The last CONF_SPAWN_TAIL bytes of the server's stderr, one line. */
@@ -608,8 +616,9 @@ int conf_vu_spawn_start(struct conf_vu_spawn *sp, const char *cmd, unsigned time
 		return r;
 	}
 	snprintf(sp->sock, sizeof(sp->sock), "%s/vu.sock", sp->dir);
-	r = conf_vu_spawn_subst(cmd, sp->sock, line, CONF_SPAWN_CMD_MAX);
-	if (r < 0) {
+	r = conf_subst_socket(cmd, sp->sock, line, CONF_SPAWN_CMD_MAX);
+	if (r <= 0) {
+		r = r ? r : -EINVAL;
 		snprintf(err, errlen, r == -EINVAL ? "the server command has no {socket}" :
 			 "the server command is longer than %u bytes", CONF_SPAWN_CMD_MAX);
 		goto fail;
@@ -652,7 +661,7 @@ int conf_vu_spawn_start(struct conf_vu_spawn *sp, const char *cmd, unsigned time
 			r = -ETIMEDOUT;
 			goto fail;
 		}
-		conf_vu_sleep_ms(10);
+		conf_sleep_ms(10);
 	}
 fail:
 	free(line);
@@ -710,7 +719,7 @@ int conf_vu_spawn_stop(struct conf_vu_spawn *sp, char *detail, size_t len)
 		kill(-sp->pid, SIGTERM);
 		kill(-sp->pid, SIGCONT);
 		for (i = 0; i < CONF_SPAWN_GRACE_MS / 10 && !sp->exited; i++) {
-			conf_vu_sleep_ms(10);
+			conf_sleep_ms(10);
 			conf_vu_spawn_reap(sp, false);
 		}
 		kill(-sp->pid, SIGKILL);

@@ -59,6 +59,7 @@ struct dma_space {
 	unsigned pgshift;		/* of the smallest page size */
 	bool tracking;			/* DIRTY_PAGES START .. STOP */
 	bool emulated;			/* an mdev group is attached */
+	bool v1;			/* a TYPE1 (v1) container: unmap as vfio_dma_do_unmap's v1 branch */
 	uint64_t bitmap_bytes;		/* sum over mappings, <= DMA_BITMAP_BUDGET */
 	bool has_ops;
 	struct dma_ops ops;
@@ -220,6 +221,11 @@ void dma_space_set_ops(struct dma_space *s, const struct dma_ops *ops)
 void dma_space_set_faults(struct dma_space *s, uint64_t faults)
 {
 	s->faults = faults;
+}
+
+void dma_space_set_v1(struct dma_space *s, bool v1)
+{
+	s->v1 = v1;
 }
 
 void dma_space_set_emulated(struct dma_space *s, bool emulated)
@@ -578,7 +584,13 @@ int dma_unmap(struct dma_space *s, struct vfio_iommu_type1_dma_unmap *u)
 	 * takes each overlapping node). Not with a dirty bitmap, whose bit
 	 * offsets are relative to @iova and would go negative. */
 	partial_ok = !dirty && vfsim_fault_on(s->faults, VFSIM_FAULT_DMA_PARTIAL_UNMAP);
-	if (!all && !partial_ok && dma_bisects(s, iova, last))
+	/* v2 refuses a range that bisects a mapping. v1 (kernel 6.1's "v1"
+	 * branch) instead removes, whole, each mapping that starts inside the
+	 * range, and stops at the first one that starts before @iova: an unmap
+	 * from a mapping's first IOVA takes all of it, one from its middle
+	 * takes nothing and still succeeds. v1 never tracks dirty pages
+	 * (DIRTY_PAGES is EACCES), so no bitmap goes with it. */
+	if (!all && !partial_ok && !s->v1 && dma_bisects(s, iova, last))
 		return vfsim_reject(RULE_DMA_UNMAP_BISECT, -EINVAL);
 	if (dirty) {
 		r = dma_user_bitmap_mapped(s, size, &bm);
@@ -595,6 +607,8 @@ int dma_unmap(struct dma_space *s, struct vfio_iommu_type1_dma_unmap *u)
 	}
 	for (n = dma_tree_first_from(s->root, iova); n && n->start <= last; n = next) {
 		next = dma_tree_next(s->root, n);
+		if (s->v1 && !all && n->start < iova)
+			break;
 		if (dirty)
 			dma_bitmap_to_user(s, dma_of(n), (uint64_t *)(uintptr_t)bm.data, iova);
 		unmapped += dma_size(dma_of(n));

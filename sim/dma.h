@@ -71,6 +71,8 @@ void dma_space_set_faults(struct dma_space *s, uint64_t faults);
 /* An emulated (mdev) group is attached to the container: UNMAP_DMA|VADDR
  * then fails with EBUSY (vfio_dma_do_unmap). Off by default. */
 void dma_space_set_emulated(struct dma_space *s, bool emulated);
+/* A TYPE1 (v1) container's space: DMA_UNMAP takes v1's semantics. */
+void dma_space_set_v1(struct dma_space *s, bool v1);
 /* Mark [iova, iova+len) dirty in the IOMMU bitmaps (only while tracking;
  * unmapped parts are ignored). dma_rw does this itself; a caller writing
  * through a dma_translate pointer calls it. */

@@ -464,6 +464,7 @@ static int uapi_ctr_set_iommu(struct vfsim_host *host, struct uapi_container *c,
 	if (r < 0)
 		return r;
 	dma_space_set_faults(c->dma, host->faults);
+	dma_space_set_v1(c->dma, type == VFIO_TYPE1_IOMMU);
 	c->iommu_set = true;
 	c->iommu_type = (uint32_t)type;
 	for (i = 0; i < host->ngroups; i++)

@@ -6,11 +6,10 @@
  * kernel's checks (argsz included).
  *
  * Both VFIO_TYPE1_IOMMU (v1) and VFIO_TYPE1v2_IOMMU containers are accepted.
- * A v1 container gets EACCES from DIRTY_PAGES as in the kernel, but its
- * UNMAP_DMA has v2's semantics (a range that bisects a mapping is EINVAL);
- * the kernel's v1 rule -- an unmap starting at a mapping's first IOVA takes
- * the whole mapping, one starting inside it succeeds with size 0 -- is not
- * modelled.
+ * A v1 container gets EACCES from DIRTY_PAGES as in the kernel, and its
+ * UNMAP_DMA follows the kernel's v1 rule (dma.c): an unmap starting at a
+ * mapping's first IOVA takes the whole mapping, one starting inside it
+ * succeeds with size 0; v2 refuses a range that bisects a mapping.
  */
 #include <errno.h>
 #include <limits.h>
