@@ -75,6 +75,14 @@ int vu_srv_set_irqs(struct vfsim_vu_server *s, struct vu_msg *m, struct vu_srv_r
 		return vfsim_reject(RULE_VU_SRV_IRQSET_FDS, -EINVAL);
 	if (type == VFIO_IRQ_SET_DATA_BOOL && m->len - hdrsz != vs.count)
 		return vfsim_reject(RULE_VU_SRV_IRQSET_BOOL, -EINVAL);
+	/* In vfio-user an EVENTFD|MASK or EVENTFD|UNMASK fd is one the server
+	 * signals when the guest masks or unmasks (digest 3.8, 4.2 #4), not the
+	 * kernel's unmask irqfd the model's irq.c implements. These optional
+	 * notifications are not offered: refuse rather than give the fd the
+	 * kernel's meaning. De-assigning (no fds) is harmless and passes. */
+	if (type == VFIO_IRQ_SET_DATA_EVENTFD && m->nfds &&
+	    (vs.flags & (VFIO_IRQ_SET_ACTION_MASK | VFIO_IRQ_SET_ACTION_UNMASK)))
+		return vfsim_reject(RULE_VU_SRV_IRQSET_MASK_EVENTFD, -EINVAL);
 
 	ks.flags = vs.flags;
 	ks.index = vs.index;

@@ -621,6 +621,14 @@ static void test_set_irqs(void **state)
 	set.start = 7;
 	set.count = 2;
 	req_rejected(&f, T_SET_IRQS, &set, sizeof(set), efd, 2, -EINVAL, RULE_IRQ_SET_RANGE);
+	/* mask notifications (digest 3.8: fds the server would signal) are not offered */
+	set.start = 0;
+	set.count = 1;
+	set.flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_MASK;
+	req_rejected(&f, T_SET_IRQS, &set, sizeof(set), efd, 1, -EINVAL, RULE_VU_SRV_IRQSET_MASK_EVENTFD);
+	set.flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_UNMASK;
+	req_rejected(&f, T_SET_IRQS, &set, sizeof(set), efd, 1, -EINVAL, RULE_VU_SRV_IRQSET_MASK_EVENTFD);
+	assert_int_equal(tu_fd_count(), base + 1);	/* vector 0's trigger only: the refused fds closed */
 	/* DATA_NONE|TRIGGER count 0 disables the index: our dups closed */
 	set.flags = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER;
 	set.start = 0;
