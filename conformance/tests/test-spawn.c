@@ -114,9 +114,13 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The cases' verdicts, sorted, one "ID VERDICT" line each. The write-multiple
+ * cases (VU-SRV-XW-*) are left out: against the built-in target they restart
+ * the server with write_multiple on, which a server started from a fixed
+ * command line cannot do, so their verdicts differ by design. */
 static char *verdict_table(const char *out, unsigned *ret_n)
 {
-	char *lines[512], *res = calloc(1, 512 * 128);
+	char *lines[1024], *res = calloc(1, 1024 * 128);
 	const char *p = out;
 	unsigned n = 0, i;
 
@@ -125,8 +129,8 @@ static char *verdict_table(const char *out, unsigned *ret_n)
 		char v[32], cid[64];
 
 		if ((p == out || p[-1] == '\n') && sscanf(p, "[%*[ 0-9]] %31s %63s", v, cid) == 2 &&
-		    !strncmp(cid, "VU-", 3)) {
-			assert_true(n < 512);
+		    !strncmp(cid, "VU-", 3) && strncmp(cid, "VU-SRV-XW-", 10)) {
+			assert_true(n < 1024);
 			lines[n] = malloc(128);
 			assert_non_null(lines[n]);
 			snprintf(lines[n], 128, "%s %s\n", cid, v);
