@@ -7,6 +7,10 @@
  * server. A check whose trigger never occurred is NOT-SUPPORTED.
  */
 #define _GNU_SOURCE	/* memfd_create in cases-vu-common.h */
+#include <dirent.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
 #include "cases-vu-client.h"
 
 /* ---- DMA windows ----------------------------------------------------------------------- */
@@ -578,6 +582,160 @@ R(r_sk02, CFG_DEF, j_sk02, "the client sent no fds");
 R(r_sk02b, CFG_FDS1, j_sk02, "the client sent no fds");
 #undef R
 
+/* ---- VU-CX-03: what the client maps ------------------------------------------------------- */
+
+/* The region fds the server handed out (from the GET_REGION_INFO replies
+ * the proxy forwards), with their mmap-able areas; and what the client's
+ * processes have mapped of them, from /proc/PID/maps, looked at after each
+ * client message. Each case runs in a process of its own. */
+#define CX3_REGIONS 16
+#define CX3_AREAS 16
+static struct {
+	struct {
+		dev_t dev;
+		ino_t ino;
+		uint64_t offset;	/* region info offset: where the region starts in the fd */
+		unsigned nareas;
+		uint64_t aoff[CX3_AREAS], asize[CX3_AREAS];
+	} r[CX3_REGIONS];
+	unsigned nr, maps, bad;
+	char what[200];
+} cx3;
+
+static int cx3_on_server(struct conf_cl_proxy *p, struct conf_vu_msg *m)
+{
+	uint32_t flags, cap, off, hops;
+	struct stat st;
+	uint64_t roff, rsize;
+
+	if ((m->hdr.flags & CONF_VU_F_TYPE_MASK) != CONF_VU_F_REPLY || m->hdr.cmd != CONF_VU_GET_REGION_INFO ||
+	    !m->nfds || m->len < 32 || cx3.nr == CX3_REGIONS || fstat(m->fds[0], &st) < 0)
+		return CONF_CL_FORWARD;
+	memcpy(&flags, m->payload + 4, 4);
+	memcpy(&cap, m->payload + 12, 4);
+	memcpy(&rsize, m->payload + 16, 8);
+	memcpy(&roff, m->payload + 24, 8);
+	cx3.r[cx3.nr].dev = st.st_dev;
+	cx3.r[cx3.nr].ino = st.st_ino;
+	cx3.r[cx3.nr].offset = roff;
+	cx3.r[cx3.nr].nareas = 0;
+	/* the SPARSE_MMAP capability (id 1), else the whole region if MMAP (digest 3.5, 4.1) */
+	for (off = (flags & 0x8) ? cap : 0, hops = 0; off && off + 16 <= m->len && hops < 16; hops++) {
+		uint16_t id;
+		uint32_t next, n, a;
+
+		memcpy(&id, m->payload + off, 2);
+		memcpy(&next, m->payload + off + 4, 4);
+		if (id == 1) {
+			memcpy(&n, m->payload + off + 8, 4);
+			for (a = 0; a < n && a < CX3_AREAS && off + 16 + (a + 1) * 16 <= m->len; a++) {
+				memcpy(&cx3.r[cx3.nr].aoff[a], m->payload + off + 16 + a * 16, 8);
+				memcpy(&cx3.r[cx3.nr].asize[a], m->payload + off + 24 + a * 16, 8);
+			}
+			cx3.r[cx3.nr].nareas = a;
+			break;
+		}
+		off = next > off ? next : 0;
+	}
+	if (!cx3.r[cx3.nr].nareas && (flags & 0x4)) {
+		cx3.r[cx3.nr].aoff[0] = 0;
+		cx3.r[cx3.nr].asize[0] = rsize;
+		cx3.r[cx3.nr].nareas = 1;
+	}
+	cx3.nr++;
+	return CONF_CL_FORWARD;
+}
+
+/* One line of /proc/PID/maps: is it a mapping of a region fd, and inside an area? */
+static void cx3_mapping(const char *line)
+{
+	unsigned long long start, end, foff, ino;
+	unsigned maj, min, i, a;
+
+	if (sscanf(line, "%llx-%llx %*s %llx %x:%x %llu", &start, &end, &foff, &maj, &min, &ino) != 6 || !ino)
+		return;
+	for (i = 0; i < cx3.nr; i++) {
+		if (cx3.r[i].ino != (ino_t)ino || major(cx3.r[i].dev) != maj || minor(cx3.r[i].dev) != min)
+			continue;
+		cx3.maps++;
+		for (a = 0; a < cx3.r[i].nareas; a++) {
+			uint64_t lo = cx3.r[i].offset + cx3.r[i].aoff[a], hi = lo + cx3.r[i].asize[a];
+
+			/* mappings come in whole pages: the area's pages */
+			lo &= ~0xfffull;
+			hi = (hi + 0xfff) & ~0xfffull;
+			if (foff >= lo && foff + (end - start) <= hi)
+				return;
+		}
+		if (!cx3.bad++)
+			snprintf(cx3.what, sizeof(cx3.what), "fd offset 0x%llx, 0x%llx bytes: in no sparse area of "
+				 "its region (region offset 0x%llx)", foff, end - start,
+				 (unsigned long long)cx3.r[i].offset);
+		return;
+	}
+}
+
+static int cx3_on_client(struct conf_cl_proxy *p, struct conf_vu_msg *m)
+{
+	int pgid = conf_cl_client_pgid(p);
+	struct dirent *d;
+	DIR *dir;
+
+	if (!cx3.nr || pgid <= 0 || !(dir = opendir("/proc")))
+		return CONF_CL_FORWARD;
+	while ((d = readdir(dir))) {
+		char path[64], line[512], *rp;
+		FILE *f;
+		int grp = -1;
+
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%.20s/stat", d->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		/* pid (comm) state ppid pgrp: comm may hold spaces and ')' */
+		if (fgets(line, sizeof(line), f) && (rp = strrchr(line, ')')))
+			sscanf(rp + 1, " %*c %*d %d", &grp);
+		fclose(f);
+		if (grp != pgid)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%.20s/maps", d->d_name);
+		f = fopen(path, "r");
+		while (f && fgets(line, sizeof(line), f))
+			cx3_mapping(line);
+		if (f)
+			fclose(f);
+	}
+	closedir(dir);
+	return CONF_CL_FORWARD;
+}
+
+static int cx3_run(struct conf_ctx *ctx, const struct conf_case *c)
+{
+	struct conf_cl_script sc;
+	struct conf_cl_session s;
+
+	memset(&sc, 0, sizeof(sc));
+	memset(&cx3, 0, sizeof(cx3));
+	sc.on_server = cx3_on_server;
+	sc.on_client = cx3_on_client;
+	if (conf_cl_run(ctx, &sc, &s) < 0)
+		return conf_pass(ctx) > CONF_HARNESS_ERROR ? conf_pass(ctx) : CONF_HARNESS_ERROR;
+	if (conf_cl_judge_basic(ctx, &s) != CONF_HARNESS_ERROR) {
+		conf_note(ctx, "%u region fds handed out; %u mapping sightings of them", cx3.nr, cx3.maps);
+		if (cx3.bad)
+			conf_fail(ctx, "the client mapped a region fd outside the sparse areas (%u times); first: %s",
+				  cx3.bad, cx3.what);
+		else if (!cx3.nr)
+			conf_not_supported(ctx, "the server handed out no region fd");
+		else if (!cx3.maps)
+			conf_not_supported(ctx, "the client mapped no region fd while it talked to the server");
+	}
+	conf_cl_session_free(&s);
+	return conf_pass(ctx);
+}
+
 #define C CONF_ROLE_CLIENT
 
 static const struct conf_case cases[] = {
@@ -608,6 +766,8 @@ static const struct conf_case cases[] = {
 	{ "VU-CLM-049", "VU-CX-11", C, NULL, clm_run, &r_log, "DMA_LOGGING_REPORT only between START and STOP, power-of-two pages" },
 	{ "VU-CLM-050", "VU-SK-02", C, NULL, clm_run, &r_sk02, "fds arrive only with DMA_MAP and EVENTFD SET_IRQS" },
 	{ "VU-CLM-051", "VU-SK-02", C, NULL, clm_run, &r_sk02b, "fds arrive only with the messages they belong to, max_msg_fds 1" },
+	{ "VU-CLM-052", "VU-CX-03", C, NULL, cx3_run, NULL,
+	  "the client maps region fds only over sparse areas, at region offset + area offset" },
 };
 
 #undef C

@@ -55,6 +55,7 @@ struct conf_cl_proxy {
 	uint64_t t0;			/* the client connected */
 	uint64_t last_rx;		/* the client's last byte */
 	uint64_t scratch[32];
+	int pgid;			/* the client's process group (its shell's pid) */
 	struct conf_vu_msg held;
 	uint16_t held_id;		/* the request the held reply answers */
 	bool holding, stop;

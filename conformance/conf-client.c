@@ -353,6 +353,11 @@ void *conf_cl_scratch(struct conf_cl_proxy *p)
 	return p->scratch;
 }
 
+int conf_cl_client_pgid(struct conf_cl_proxy *p)
+{
+	return p->pgid;
+}
+
 /* Copies of the caller's fds, for a queue that owns what it holds. */
 static int conf_cl_dup_fds(const int *fds, unsigned nfds, int *out)
 {
@@ -687,6 +692,7 @@ int conf_cl_run(struct conf_ctx *ctx, const struct conf_cl_script *s, struct con
 		conf_cl_rmdir(pr.dir);
 		pr.dir[0] = '\0';
 		p->cl.fd = r;
+		p->pgid = pr.pid;
 		p->sv.fd = svfd;
 		svfd = -1;
 		fcntl(p->sv.fd, F_SETFL, fcntl(p->sv.fd, F_GETFL) | O_NONBLOCK);

@@ -443,6 +443,9 @@ int conf_cl_to_server(struct conf_cl_proxy *p, const struct conf_vu_hdr *h, cons
 int conf_cl_release(struct conf_cl_proxy *p);
 /* Record that the scripted deviation happens now (session.fault_at). */
 void conf_cl_mark_fault(struct conf_cl_proxy *p);
+/* The client's process group: the shell the command runs in and every
+ * process it starts (for looking at them in /proc). */
+int conf_cl_client_pgid(struct conf_cl_proxy *p);
 /* A msg_id the client has not used in this session (for injected server requests). */
 uint16_t conf_cl_fresh_id(struct conf_cl_proxy *p);
 

@@ -7,6 +7,8 @@
 #ifndef VFSIM_CLI_H
 #define VFSIM_CLI_H
 
+#include <stdint.h>
+
 #define CLI_EXIT_FAIL 1
 #define CLI_EXIT_USAGE 2
 
@@ -32,6 +34,6 @@ int cli_builtin_client_cmd(char *buf, size_t len, const char *client_faults);
 /* exercise.c: `vfsim client --exercise`, the workload run over a negotiated
  * client; 0, or CLI_EXIT_FAIL with one line on stderr naming the step. */
 struct vfsim_vu_client;
-int cli_exercise(struct vfsim_vu_client *c);
+int cli_exercise(struct vfsim_vu_client *c, uint64_t faults);
 
 #endif

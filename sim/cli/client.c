@@ -208,7 +208,7 @@ int cli_client(int argc, char **argv)
 		goto out;
 	}
 	if (exercise) {
-		status = cli_exercise(cl->c);
+		status = cli_exercise(cl->c, cfg.faults);
 		goto out;
 	}
 	si = vfsim_vu_client_server_info(cl->c);

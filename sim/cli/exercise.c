@@ -19,10 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <linux/vfio.h>
 
 #include "include/vfsim.h"
+#include "fault.h"
 #include "cli.h"
 
 #define EX_MAX_REGIONS 100u		/* the client refuses a server reporting more */
@@ -37,6 +39,7 @@
 #define EX_MIG_CHUNK (1u << 20)		/* MIG_DATA_READ request size, at most */
 #define EX_MIG_MAX (64u << 20)		/* stream kept for the RESUMING half; bounded */
 #define EX_MIG_READS 512u		/* MIG_DATA_READ messages at most, see ex_mig_drain */
+#define EX_MAX_MAPS 16u			/* sparse areas mapped through region fds, at most */
 
 /* The DMA engine (sim/engine.h): its registers, little endian. */
 #define EX_ENG_SRC 0x00
@@ -79,6 +82,9 @@ struct ex {
 	bool have_cfg;
 	struct ex_win fdwin, win;	/* DMA_MAP with the fd / reached with DMA_READ/WRITE */
 	uint64_t wsize;
+	struct { void *addr; size_t len; } maps[EX_MAX_MAPS];	/* held until the end */
+	unsigned nmaps;
+	uint64_t faults;		/* the client's --fault mask: client-map-whole is the workload's */
 };
 
 static void ex_at(struct ex *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -110,6 +116,61 @@ static bool ex_writable(const struct ex *e, uint32_t i)
 
 /* ---- 1. discovery ------------------------------------------------------------------ */
 
+/* Map the sparse areas of an MMAP region through its fd, each at
+ * region.offset + area.offset as digest 4.1 says, and touch one byte of each:
+ * a client reaches the rest of the region only by messages. The mappings stay
+ * until the end of the workload, so a judge can see them. */
+static int ex_map_areas(struct ex *e, const uint8_t *buf, size_t len, int fd)
+{
+	struct vfio_region_info ri;
+	struct vfio_region_info_cap_sparse_mmap sp;
+	uint32_t off, hops;
+
+	memcpy(&ri, buf, sizeof(ri));
+	if (!(ri.flags & VFIO_REGION_INFO_FLAG_MMAP))
+		return 0;
+	/* Fault client-map-whole: the whole region, trapped parts included. */
+	if (vfsim_fault_on(e->faults, VFSIM_FAULT_CLIENT_MAP_WHOLE) && ri.size && e->nmaps < EX_MAX_MAPS) {
+		void *p;
+
+		ex_at(e, "mmap of all of region %u", ri.index);
+		p = mmap(NULL, ri.size, PROT_READ, MAP_SHARED, fd, (off_t)ri.offset);
+		if (p == MAP_FAILED)
+			return -errno;
+		e->maps[e->nmaps].addr = p;
+		e->maps[e->nmaps++].len = ri.size;
+		return 0;
+	}
+	if (!(ri.flags & VFIO_REGION_INFO_FLAG_CAPS))
+		return 0;
+	for (off = ri.cap_offset, hops = 0; off && hops < 16 && off + sizeof(sp) <= len; hops++) {
+		struct vfio_info_cap_header h;
+
+		memcpy(&h, buf + off, sizeof(h));
+		if (h.id == VFIO_REGION_INFO_CAP_SPARSE_MMAP) {
+			memcpy(&sp, buf + off, sizeof(sp));
+			for (uint32_t a = 0; a < sp.nr_areas && off + sizeof(sp) + (a + 1) * 16 <= len; a++) {
+				struct vfio_region_sparse_mmap_area area;
+				void *p;
+
+				memcpy(&area, buf + off + sizeof(sp) + a * 16, sizeof(area));
+				if (!area.size || e->nmaps == EX_MAX_MAPS)
+					continue;
+				ex_at(e, "mmap of region %u area %u", ri.index, a);
+				p = mmap(NULL, area.size, PROT_READ, MAP_SHARED, fd, (off_t)(ri.offset + area.offset));
+				if (p == MAP_FAILED)
+					return -errno;
+				(void)*(volatile uint8_t *)p;
+				e->maps[e->nmaps].addr = p;
+				e->maps[e->nmaps++].len = area.size;
+			}
+			return 0;
+		}
+		off = h.next;
+	}
+	return 0;
+}
+
 static int ex_info(struct ex *e)
 {
 	uint8_t *buf;
@@ -131,10 +192,12 @@ static int ex_info(struct ex *e)
 
 		ex_at(e, "DEVICE_GET_REGION_INFO %u", i);
 		r = vfsim_vu_client_get_region_info(e->c, i, buf, EX_INFO_BUF, &fd);
-		if (fd >= 0)
-			close(fd);	/* the workload maps nothing */
 		if (r >= 0 && (size_t)r < sizeof(ri))
 			r = -EPROTO;
+		if (r >= 0 && fd >= 0)
+			r = ex_map_areas(e, buf, (size_t)r, fd);
+		if (fd >= 0)
+			close(fd);
 		if (r < 0)
 			break;
 		memcpy(&ri, buf, sizeof(ri));
@@ -628,7 +691,7 @@ static const struct {
 	{ ex_dma_unmap },	/* DMA_UNMAP x2 */
 };
 
-int cli_exercise(struct vfsim_vu_client *c)
+int cli_exercise(struct vfsim_vu_client *c, uint64_t faults)
 {
 	struct ex *e = calloc(1, sizeof(*e));
 	int r = 0;
@@ -638,6 +701,7 @@ int cli_exercise(struct vfsim_vu_client *c)
 		return CLI_EXIT_FAIL;
 	}
 	e->c = c;
+	e->faults = faults;
 	e->si = vfsim_vu_client_server_info(c);
 	for (size_t i = 0; r >= 0 && i < sizeof(ex_steps) / sizeof(ex_steps[0]); i++)
 		r = ex_steps[i].fn(e);
@@ -647,6 +711,8 @@ int cli_exercise(struct vfsim_vu_client *c)
 		fprintf(stderr, "vfsim client: exercise: %s: %s (errno %d)%s%s\n", e->what, strerror(-r), -r,
 			rule ? ", rule " : "", rule ? vfsim_rule_name(rule) : "");
 	}
+	for (unsigned i = 0; i < e->nmaps; i++)
+		munmap(e->maps[i].addr, e->maps[i].len);
 	free(e);
 	return r < 0 ? CLI_EXIT_FAIL : 0;
 }

@@ -438,6 +438,8 @@ static void test_all_client_faults_covered(void **state)
 	static const char *const covered[] = {
 		"client-dma-reply-id", "client-answers-no-reply", "client-id-unchecked", "client-major-accepted",
 		"client-fds-over-max", "client-xfer-over-max", "client-no-reply-read", "client-error-accepted",
+		/* the CLI workload's, not the library's: vfsim selftest sees VU-CLM-052 fail on it */
+		"client-map-whole",
 	};
 	const struct vfsim_fault_info *fi;
 	size_t n, nclient = 0;
