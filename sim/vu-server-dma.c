@@ -126,8 +126,40 @@ static bool vu_srv_fd_sealed(int fd)
 /* Make [offset, offset + size) of @fd reachable: mmap it (sealed regular
  * files, and non-regular fds that cannot shrink), else file I/O. The file
  * must cover the window at map time. */
+/* mmap @len bytes of @fd at @start to an address aligned to @align (a power
+ * of two >= the page size): the IOMMU space wants vaddr aligned to its
+ * smallest page size, as the kernel's MAP_DMA does, and with pgsizes above
+ * 4 KiB a plain mmap is not. Reserve, place, trim. */
+static void *vu_srv_mmap_aligned(size_t len, int prot, int fd, off_t start, uint64_t align)
+{
+	uint8_t *res, *at, *p;
+	size_t slack = align > vu_srv_page_size() ? (size_t)align : 0;
+
+	if (!slack)
+		return mmap(NULL, len, prot, MAP_SHARED, fd, start);
+	if (len > SIZE_MAX - slack)
+		return MAP_FAILED;
+	res = mmap(NULL, len + slack, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (res == MAP_FAILED)
+		return MAP_FAILED;
+	at = (uint8_t *)(((uintptr_t)res + (uintptr_t)align - 1) & ~((uintptr_t)align - 1));
+	p = mmap(at, len, prot, MAP_SHARED | MAP_FIXED, fd, start);
+	if (p == MAP_FAILED) {
+		int e = errno;
+
+		munmap(res, len + slack);
+		errno = e;
+		return MAP_FAILED;
+	}
+	if (at > res)
+		munmap(res, (size_t)(at - res));
+	if (at + len < res + len + slack)
+		munmap(at + len, (size_t)(res + len + slack - (at + len)));
+	return p;
+}
+
 static int vu_srv_win_mmap(struct vu_srv_win *w, int fd, uint64_t offset, uint64_t size,
-			   uint32_t flags, uint64_t *ret_vaddr)
+			   uint32_t flags, uint64_t align, uint64_t *ret_vaddr)
 {
 	uint64_t ps = vu_srv_page_size(), start = offset & ~(ps - 1), delta = offset - start, len;
 	int prot = PROT_READ | ((flags & VU_DMA_MAP_WRITE) ? PROT_WRITE : 0);
@@ -147,7 +179,9 @@ static int vu_srv_win_mmap(struct vu_srv_win *w, int fd, uint64_t offset, uint64
 	if (delta + size < size || delta + size > SIZE_MAX - ps)
 		return vfsim_reject(RULE_VU_SRV_DMA_MAP_RANGE, -EINVAL);
 	len = (delta + size + ps - 1) & ~(ps - 1);
-	p = mmap(NULL, (size_t)len, prot, MAP_SHARED, fd, (off_t)start);
+	/* @offset is aligned to the smallest pgsize already, so delta is 0
+	 * whenever @align is above a page */
+	p = vu_srv_mmap_aligned((size_t)len, prot, fd, (off_t)start, delta ? ps : align);
 	if (p == MAP_FAILED)
 		return vfsim_reject(RULE_VU_SRV_DMA_MAP_MMAP, -errno);
 	w->map = p;
@@ -197,7 +231,7 @@ int vu_srv_dma_map(struct vfsim_vu_server *s, struct vu_msg *m, struct vu_srv_re
 	w.iova = dm.addr;
 	w.size = dm.size;
 	if (m->nfds) {
-		r = vu_srv_win_mmap(&w, m->fds[0], dm.offset, dm.size, dm.flags, &vaddr);
+		r = vu_srv_win_mmap(&w, m->fds[0], dm.offset, dm.size, dm.flags, pgmask + 1, &vaddr);
 		if (r < 0)
 			return r;
 	}

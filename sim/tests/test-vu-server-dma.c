@@ -133,6 +133,34 @@ static void test_dma_map_memfd_engine(void **state)
 	vfx_close(&f);
 }
 
+/* pgsizes 64 KiB: an fd window is mapped at a 64 KiB-aligned address (the
+ * IOMMU space wants vaddr aligned to its smallest page, as MAP_DMA does), so
+ * the map succeeds and the device reaches the file. */
+static void test_dma_map_large_pgsize(void **state)
+{
+	struct vfsim_vu_server_config cfg = { .pgsizes = 0x10000 };
+	const size_t big = 0x10000;
+	uint8_t *mem;
+	struct vfx f;
+	int fd;
+
+	vfx_open(&f, "dmaengine", &cfg);
+	t_negotiate(&f);
+	fd = memfd_of(2 * big, &mem);
+	memset(mem, 0x5c, 16);
+	assert_int_equal(do_map(&f, IOVA, 2 * big, 0, VU_DMA_MAP_READ | VU_DMA_MAP_WRITE, fd), 0);
+	engine_go(&f, IOVA, IOVA + big, 16);
+	assert_int_equal(engine_reg(&f, ENGINE_REG_STATUS), ENGINE_STATUS_DONE);
+	assert_memory_equal(mem + big, mem, 16);
+	/* a 4 KiB-aligned window is below the granularity */
+	tu_expect_rule(do_map(&f, IOVA + 4 * big, PAGE, 0, VU_DMA_MAP_READ, -1), -EINVAL,
+		       RULE_VU_SRV_DMA_MAP_ALIGN);
+	assert_int_equal(do_unmap(&f, IOVA, 2 * big, 0), 0);
+	munmap(mem, 2 * big);
+	close(fd);
+	vfx_close(&f);
+}
+
 /* A client that shrinks a mapped file must not crash the server (SIGBUS):
  * a memfd that allows sealing is sealed against shrinking at DMA_MAP (the
  * client's ftruncate then fails with EPERM); any other file is reached with
@@ -706,6 +734,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dma_map_memfd_engine),
+		cmocka_unit_test(test_dma_map_large_pgsize),
 		cmocka_unit_test(test_dma_map_rejected),
 		cmocka_unit_test(test_dma_map_fd_truncation),
 		cmocka_unit_test(test_reconnect),
