@@ -4,6 +4,11 @@
  * length): CHECK_EXTENSION and GET_INFO (UAPI-TINFO-*), the order of the
  * MAP_DMA checks (UAPI-MAP-01), UNMAP_DMA (UAPI-UNMAP-*), DIRTY_PAGES
  * (UAPI-DIRTY-*) and UNMAP|VADDR with an emulated group (UAPI-T1-111).
+ * What a dirty report holds depends on the groups attached
+ * (update_user_bitmap): with a vfio-pci group (no pinned-page dirty scope)
+ * every page of every mapping, on every report; only when every group has
+ * pinned-page scope (mdev drivers that pin pages) the pages dirtied since
+ * the last report. Cases on the latter build a host with pinned_scope.
  * Expected values from the digest §1.6 and kernel 6.1 vfio_iommu_type1.c.
  * Every row keeps the rest of the call valid, so that only the defect under
  * test can explain the answer, and checks afterwards that a refused unmap
@@ -24,9 +29,10 @@ struct t2 {
 	uint8_t *mem;
 };
 
-/* A fresh host with 4K|2M|1G pages (or @pgsizes), @limit map entries and a
- * hole at the MSI window; the device is put back in the case's group. */
-static int t2_own_host(struct conf_ctx *ctx, uint32_t limit, uint64_t pgsizes)
+/* A fresh host with 4K|2M|1G pages (or @pgsizes), @limit map entries, a
+ * hole at the MSI window and, with @pinned_scope, groups of pinned-page
+ * dirty scope; the device is put back in the case's group. */
+static int t2_own_host(struct conf_ctx *ctx, uint32_t limit, uint64_t pgsizes, bool pinned_scope)
 {
 	struct vfsim_iommu_config cfg;
 	int r;
@@ -39,6 +45,7 @@ static int t2_own_host(struct conf_ctx *ctx, uint32_t limit, uint64_t pgsizes)
 	cfg.iova_ranges[0].end = T_HOLE - 1;
 	cfg.iova_ranges[1].start = 0xfef00000ull;
 	cfg.iova_ranges[1].end = (1ull << 48) - 1;
+	cfg.pinned_scope = pinned_scope;
 	vfsim_host_free(ctx->u.host);
 	ctx->u.host = NULL;
 	ctx->u.container = ctx->u.group = ctx->u.device = -1;
@@ -49,8 +56,9 @@ static int t2_own_host(struct conf_ctx *ctx, uint32_t limit, uint64_t pgsizes)
 	r = vfsim_host_add_device(ctx->u.host, ctx->u.dev, CONF_UAPI_GROUP, CONF_UAPI_BDF);
 	if (r < 0)
 		return conf_harness_error(ctx, "vfsim_host_add_device: %d", r);
-	conf_note(ctx, "own host: pgsizes 0x%llx, dma_entry_limit %u, hole [0xfee00000, 0xfeefffff]",
-		  (unsigned long long)cfg.pgsizes, limit);
+	conf_note(ctx, "own host: pgsizes 0x%llx, dma_entry_limit %u, hole [0xfee00000, 0xfeefffff], %s",
+		  (unsigned long long)cfg.pgsizes, limit,
+		  pinned_scope ? "groups with pinned-page dirty scope (mdev-like)" : "vfio-pci groups");
 	return CONF_PASS;
 }
 
@@ -61,7 +69,7 @@ static int t2_setup(struct conf_ctx *ctx, struct t2 *t, uint32_t limit)
 	int v;
 
 	t->mem = NULL;
-	if (limit && (v = t2_own_host(ctx, limit, 0)) != CONF_PASS)
+	if (limit && (v = t2_own_host(ctx, limit, 0, false)) != CONF_PASS)
 		return v;
 	if ((v = conf_uapi_setup(ctx, CONF_UAPI_IOMMU)) != CONF_PASS)
 		return v;
@@ -221,7 +229,7 @@ static int tinfo_mig_cap(struct conf_ctx *ctx, const struct conf_case *c)
 	unsigned hops;
 	int r, v;
 
-	if (pgsizes && (v = t2_own_host(ctx, 65535, pgsizes)) != CONF_PASS)
+	if (pgsizes && (v = t2_own_host(ctx, 65535, pgsizes, false)) != CONF_PASS)
 		return v;
 	if ((v = conf_uapi_setup(ctx, CONF_UAPI_IOMMU)) != CONF_PASS)
 		return v;
@@ -534,6 +542,91 @@ static const struct bm_row bm_bisect_end = { 0, T_BASE, 64 * X2_PG, 16, -EINVAL,
 static const struct bm_row bm_bisect_second = { 0, T_BASE, 0x100000 + X2_PG, 40, -EINVAL, 0 };
 static const struct bm_row bm_two_whole = { 0, T_BASE, 0x100000 + 3 * X2_PG, 40, 0, 0 };
 
+/* DIRTY-04, vfio-pci groups (num_non_pinned_groups > 0): 65 pages mapped,
+ * none written; update_user_bitmap sets every page of an iommu_mapped
+ * mapping, and re-seeding after a report cannot lose them, so two reports
+ * of [T_BASE, +128 pages) both read 65 ones and zeros past the mapping. */
+static int dirty_reseed_all(struct conf_ctx *ctx, const struct conf_case *c)
+{
+	__u64 bits[3];
+	struct t2 t;
+	int r, v, round;
+
+	if ((v = t2_own_host(ctx, 65535, 0, false)) != CONF_PASS)
+		return v;
+	if ((v = t2_setup(ctx, &t, 0)) != CONF_PASS || !t2_map_ok(ctx, &t, 0, T_BASE, 65))
+		goto out;
+	if (conf_expect_errno(ctx, "DIRTY_PAGES START", t2_dirty(ctx, 8, 1), 0, true) != CONF_PASS)
+		goto out;
+	for (round = 1; round <= 2; round++) {
+		memset(bits, 0, sizeof(bits));
+		r = t2_get_bitmap(ctx, 0, T_BASE, 128 * X2_PG, X2_PG, 16, bits);
+		if (conf_expect_errno(ctx, round == 1 ? "first GET_BITMAP" : "second GET_BITMAP", r, 0, true) !=
+		    CONF_PASS)
+			break;
+		if (!conf_check(ctx, bits[0] == ~0ull && bits[1] == 1 && bits[2] == 0,
+				"report %d: bitmap 0x%016llx 0x%016llx, want 0xffffffffffffffff 0x1 (all 65 pages "
+				"of the mapping, nothing past it)", round, (unsigned long long)bits[0],
+				(unsigned long long)bits[1]))
+			break;
+	}
+out:
+	t2_done(&t);
+	return conf_pass(ctx);
+}
+
+/* DIRTY-04, every group with pinned-page scope: the device (the profile's
+ * DMA engine, through vfio_dma_rw's path) writes page 5 of 65 mapped pages;
+ * the first report shows page 5, the second (no writes in between, nothing
+ * pinned) is empty. */
+static int dirty_reseed_pinned(struct conf_ctx *ctx, const struct conf_case *c)
+{
+	const uint64_t src = T_BASE + 0x100000;
+	uint64_t eoff = 0;
+	uint32_t bar = 0;
+	__u64 bits[2];
+	struct t2 t = { NULL };
+	void *m;
+	int r, v;
+
+	if (!x2_engine(ctx, &bar, &eoff))
+		return conf_not_supported(ctx, "the profile has no DMA engine: the case cannot make the device write");
+	if ((v = t2_own_host(ctx, 65535, 0, true)) != CONF_PASS)
+		return v;
+	if ((v = conf_uapi_setup(ctx, CONF_UAPI_DEVICE)) != CONF_PASS)
+		return v;
+	m = mmap(NULL, T_NPAGES * X2_PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return conf_harness_error(ctx, "mmap of %u pages failed", T_NPAGES);
+	t.mem = m;
+	memset(t.mem + 70 * X2_PG, 0xa5, X2_PG);
+	if (!t2_map_ok(ctx, &t, 0, T_BASE, 65) || !t2_map_ok(ctx, &t, 70, src, 1))
+		goto out;
+	if (conf_expect_errno(ctx, "DIRTY_PAGES START", t2_dirty(ctx, 8, 1), 0, true) != CONF_PASS)
+		goto out;
+	if (!x2_engine_copy(ctx, bar, eoff, src, T_BASE + 5 * X2_PG))
+		goto out;
+	if (t.mem[5 * X2_PG] != 0xa5) {
+		conf_harness_error(ctx, "the engine's write did not reach the mapped memory");
+		goto out;
+	}
+	memset(bits, 0, sizeof(bits));
+	r = t2_get_bitmap(ctx, 0, T_BASE, 65 * X2_PG, X2_PG, 16, bits);
+	if (conf_expect_errno(ctx, "GET_BITMAP after the device wrote page 5", r, 0, true) != CONF_PASS ||
+	    !conf_check(ctx, bits[0] == 1ull << 5 && bits[1] == 0, "first report 0x%016llx 0x%016llx, want 0x20 0x0 "
+			"(page 5)", (unsigned long long)bits[0], (unsigned long long)bits[1]))
+		goto out;
+	memset(bits, 0, sizeof(bits));
+	r = t2_get_bitmap(ctx, 0, T_BASE, 65 * X2_PG, X2_PG, 16, bits);
+	if (conf_expect_errno(ctx, "second GET_BITMAP, no writes since the first", r, 0, true) == CONF_PASS)
+		conf_check(ctx, bits[0] == 0 && bits[1] == 0, "second report 0x%016llx 0x%016llx, want 0: the first "
+			   "report was not re-seeded (no page is pinned)", (unsigned long long)bits[0],
+			   (unsigned long long)bits[1]);
+out:
+	t2_done(&t);
+	return conf_pass(ctx);
+}
+
 #define X2_TYPE1_CASES                                                                                         \
 	{ "UAPI-X2-040", "UAPI-TINFO-01", U, NULL, tinfo_ext, &ext_type1,                                      \
 	  "CHECK_EXTENSION(TYPE1) is 1 before and after SET_IOMMU" },                                          \
@@ -637,5 +730,9 @@ static const struct bm_row bm_two_whole = { 0, T_BASE, 0x100000 + 3 * X2_PG, 40,
 	  "GET_BITMAP covering one mapping and bisecting the next is EINVAL" },                                \
 	{ "UAPI-X2-092", "UAPI-DIRTY-03", U, NULL, dirty_bitmap_row, &bm_two_whole,                            \
 	  "GET_BITMAP covering two mappings exactly (and the gap between) succeeds" },                         \
+	{ "UAPI-X2-093", "UAPI-DIRTY-04", U, NULL, dirty_reseed_all, NULL,                                     \
+	  "vfio-pci group host: two GET_BITMAPs of 65 mapped, unwritten pages both report all 65 dirty" },     \
+	{ "UAPI-X2-094", "UAPI-DIRTY-04", U, "dma-engine", dirty_reseed_pinned, NULL,                          \
+	  "pinned-page-scope host (all groups mdev-like): a device write shows once, the next report is 0" },  \
 
 #endif

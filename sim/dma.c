@@ -5,13 +5,13 @@
  * checks of vfio_iommu_type1.c in its order, and device DMA through the
  * mappings (dma_rw, dma_translate).
  *
- * Dirty tracking models the "pinned page scope" of an emulated (mdev-like)
- * device: a page is dirty when the device wrote it through dma_rw (or a
- * caller reported a write with dma_mark_dirty) since the mapping was made
- * or last reported, and a report clears what it reports. A real type1
- * container with an IOMMU-backed device reports every mapped page dirty
- * (update_user_bitmap with num_non_pinned_groups); the model reports what
- * the simulated device actually wrote, which is what a test can check.
+ * Dirty reports follow update_user_bitmap. By default (!cfg.pinned_scope)
+ * a group without pinned-page dirty scope is attached, as every vfio-pci
+ * group is (num_non_pinned_groups): every report sets every page of every
+ * iommu_mapped mapping in the range. With pinned_scope (mdev-like groups) a
+ * page is dirty when the device wrote it through dma_rw (or dma_mark_dirty)
+ * since the mapping was made or last reported; a report re-seeds the bitmap
+ * with the pages still pinned, which in the model is none.
  *
  * Where the kernel would pin user pages (MAP_DMA) or copy to a user bitmap,
  * the model checks with mincore() that the memory is mapped in this process
@@ -333,31 +333,43 @@ void dma_mark_dirty(struct dma_space *s, uint64_t iova, uint64_t len)
 
 /*
  * Copy @d's bitmap into the user bitmap of a range starting at @base as
- * update_user_bitmap does: the u64 words covering the mapping are written
- * whole, bits below the mapping in the first word are kept, bits past its
- * end in the last word become 0.
+ * update_user_bitmap does: the bitmap shifted to the mapping's bit offset is
+ * written as whole u64 words, so bits past the mapping's end in its last
+ * word become 0. When the mapping starts inside a word, the kernel first ORs
+ * the caller's whole word into that first one (the "leftover"), so every bit
+ * already set there stays set. @d->bitmap has no bits past the mapping.
  */
 static void dma_bitmap_to_user(struct dma_space *s, struct dma_mapping *d, uint64_t *dst,
 			       uint64_t base)
 {
-	uint64_t nbits = dma_size(d) >> s->pgshift, bit = (d->node.start - base) >> s->pgshift, k;
+	uint64_t nbits = dma_size(d) >> s->pgshift, bit = (d->node.start - base) >> s->pgshift;
+	uint64_t nsrc = (nbits + 63) / 64, nout = (nbits + bit % 64 + 63) / 64, i;
+	uint64_t *p = dst + bit / 64;
+	unsigned sh = bit % 64;
+	uint64_t out = sh ? dma_ld64(p) : 0;
 
-	for (k = 0; k < nbits; k += 64) {
-		uint64_t n = nbits - k < 64 ? nbits - k : 64;
-		uint64_t mask = n == 64 ? ~0ull : (1ull << n) - 1;
-		uint64_t w = d->bitmap[k / 64] & mask, pos = bit + k, *p = dst + pos / 64;
-		unsigned sh = pos % 64;
-
-		dma_st64(p, (dma_ld64(p) & ~(mask << sh)) | (w << sh));
-		if (sh && n > 64 - sh)
-			dma_st64(p + 1, (dma_ld64(p + 1) & ~(mask >> (64 - sh))) |
-					(w >> (64 - sh)));
+	for (i = 0; i < nout; i++) {
+		if (i < nsrc)
+			out |= d->bitmap[i] << sh;
+		if (sh && i > 0 && i - 1 < nsrc)
+			out |= d->bitmap[i - 1] >> (64 - sh);
+		dma_st64(p + i, out);
+		out = 0;
 	}
-	if ((bit + nbits) % 64) {
-		uint64_t *last = dst + (bit + nbits) / 64;
+}
 
-		dma_st64(last, dma_ld64(last) & ((1ull << ((bit + nbits) % 64)) - 1));
-	}
+/*
+ * One mapping's part of a report (update_user_bitmap). Without pinned-page
+ * scope every page of an iommu_mapped mapping is dirty; every mapping of the
+ * model is iommu_mapped (its container has an IOMMU-backed group, so
+ * vfio_pin_map_dma pinned and mapped it, and UNMAP|VADDR keeps it so).
+ */
+static void dma_report_mapping(struct dma_space *s, struct dma_mapping *d, uint64_t *dst,
+			       uint64_t base)
+{
+	if (!s->cfg.pinned_scope)
+		dma_bits_set(d->bitmap, 0, dma_size(d) >> s->pgshift);
+	dma_bitmap_to_user(s, d, dst, base);
 }
 
 /* The checks on a user bitmap before the lock: access_ok, verify_bitmap_size. */
@@ -610,7 +622,7 @@ int dma_unmap(struct dma_space *s, struct vfio_iommu_type1_dma_unmap *u)
 		if (s->v1 && !all && n->start < iova)
 			break;
 		if (dirty)
-			dma_bitmap_to_user(s, dma_of(n), (uint64_t *)(uintptr_t)bm.data, iova);
+			dma_report_mapping(s, dma_of(n), (uint64_t *)(uintptr_t)bm.data, iova);
 		unmapped += dma_size(dma_of(n));
 		dma_remove(s, dma_of(n));
 	}
@@ -671,11 +683,12 @@ static int dma_dirty_get(struct dma_space *s, const struct vfio_iommu_type1_dirt
 	     n = dma_tree_next(s->root, n)) {
 		struct dma_mapping *m = dma_of(n);
 
-		dma_bitmap_to_user(s, m, (uint64_t *)(uintptr_t)g.bitmap.data, g.iova);
-		/* Fault dirty-not-cleared: the next GET_BITMAP repeats these. */
+		dma_report_mapping(s, m, (uint64_t *)(uintptr_t)g.bitmap.data, g.iova);
+		/* Fault dirty-not-cleared: the next GET_BITMAP repeats these
+		 * (seen with pinned_scope; without it every report is full). */
 		if (vfsim_fault_on(s->faults, VFSIM_FAULT_DIRTY_NOT_CLEARED))
 			continue;
-		/* re-seeded with nothing: the model pins no pages */
+		/* re-seeded with the pinned pages: the model pins none */
 		memset(m->bitmap, 0, DMA_BITMAP_BYTES(dma_size(m) >> s->pgshift));
 	}
 	return 0;

@@ -46,7 +46,9 @@ int dma_map(struct dma_space *s, const struct vfio_iommu_type1_dma_map *m);
  * GET_DIRTY_BITMAP, @bitmap follows the header (struct vfio_bitmap) and
  * bitmap->data is a pointer in this process. */
 int dma_unmap(struct dma_space *s, struct vfio_iommu_type1_dma_unmap *u);
-/* VFIO_IOMMU_DIRTY_PAGES (argsz, flags and GET_BITMAP range checked here). */
+/* VFIO_IOMMU_DIRTY_PAGES (argsz, flags and GET_BITMAP range checked here).
+ * A report (here and in dma_unmap) is every page of each mapping in the
+ * range unless cfg.pinned_scope, then the pages written since the last. */
 int dma_dirty_pages(struct dma_space *s, struct vfio_iommu_type1_dirty_bitmap *d);
 bool dma_dirty_tracking(const struct dma_space *s);
 

@@ -78,12 +78,19 @@ int vfsim_dev_compare(const struct vfsim_dev *a, const struct vfsim_dev *b, char
 
 /* The type1 IOMMU of every container of a host. Defaults (vfsim_host_new with
  * NULL): pgsizes 4K|2M|1G, dma_entry_limit 65535, IOVA ranges of an x86 host
- * (everything below 2^48 except the MSI window 0xfee00000-0xfeefffff). */
+ * (everything below 2^48 except the MSI window 0xfee00000-0xfeefffff),
+ * pinned_scope false.
+ * pinned_scope, the dirty bitmaps of DIRTY_PAGES GET_BITMAP and UNMAP_DMA
+ * with GET_DIRTY_BITMAP: false (default, kernel 6.1 with vfio-pci groups):
+ * every page of a mapping is reported dirty on every report; true: the
+ * groups have pinned-page dirty scope (as mdev drivers that pin pages): a
+ * report holds the pages the device wrote since the last report. */
 struct vfsim_iommu_config {
 	uint64_t pgsizes;
 	uint32_t dma_entry_limit;
 	unsigned niova_ranges;
 	struct { uint64_t start, end; } iova_ranges[8]; /* inclusive ends */
+	bool pinned_scope;
 };
 
 int vfsim_host_new(const struct vfsim_iommu_config *iommu, struct vfsim_host **ret);

@@ -3,8 +3,10 @@
  * dma.c and dma-tree.c: the ordered map against a reference model; MAP_DMA,
  * UNMAP_DMA and DIRTY_PAGES check by check in the kernel's order
  * (kernel-uapi.md §1.6, conformance items 96-116; errno and rule per row);
- * the VADDR cycle; dirty bitmaps after device writes; device DMA permission
- * and faults; and 65,535 mappings made, found and removed in shuffled order.
+ * the VADDR cycle; dirty bitmaps: with pinned-page scope the pages the
+ * device wrote, by default (vfio-pci groups) every page of every mapping on
+ * every report; device DMA permission and faults; and 65,535 mappings made,
+ * found and removed in shuffled order.
  * Every vaddr points into one mmap'd buffer; HOLE is below mmap_min_addr and
  * so never mapped.
  */
@@ -24,7 +26,7 @@
 #include "include/vfsim.h"
 
 #define PG 0x1000ull
-#define MEM_PAGES 64
+#define MEM_PAGES 128
 #define HOLE 0x2000ull
 #define RW (VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE)
 
@@ -35,13 +37,18 @@ static uint64_t va(uint64_t off)
 	return (uintptr_t)mem + off;
 }
 
-static struct dma_space *space_new(uint32_t limit)
+static struct dma_space *space_cfg(uint32_t limit, bool pinned_scope)
 {
-	struct vfsim_iommu_config cfg = { .dma_entry_limit = limit };
+	struct vfsim_iommu_config cfg = { .dma_entry_limit = limit, .pinned_scope = pinned_scope };
 	struct dma_space *s;
 
 	assert_int_equal(dma_space_new(&cfg, &s), 0);
 	return s;
+}
+
+static struct dma_space *space_new(uint32_t limit)
+{
+	return space_cfg(limit, false);
 }
 
 /* do_x() returns -errno with the rule cleared first; x_ok() asserts. */
@@ -164,6 +171,7 @@ static void test_config_defaults(void **state)
 	assert_int_equal(c->iova_ranges[0].end, 0xfedfffff);
 	assert_int_equal(c->iova_ranges[1].start, 0xfef00000);
 	assert_int_equal(c->iova_ranges[1].end, (1ull << 48) - 1);
+	assert_false(c->pinned_scope);	/* vfio-pci groups: no pinned-page dirty scope */
 	assert_int_equal(dma_count(s), 0);
 	assert_false(dma_dirty_tracking(s));
 	dma_space_free(s);
@@ -499,9 +507,10 @@ static void test_dirty_checks(void **state)
 	}
 }
 
+/* With pinned-page scope (every group mdev-like): the pages written. */
 static void test_dirty_bitmaps(void **state)
 {
-	struct dma_space *s = space_new(0);
+	struct dma_space *s = space_cfg(0, true);
 	uint64_t bm[2], v = 0x1122334455667788ull, size;
 	uint8_t big[0x2000];
 	struct vfio_iommu_type1_dma_unmap *u;
@@ -567,6 +576,99 @@ static void test_dirty_bitmaps(void **state)
 	assert_int_equal(bm[0], 0);
 	assert_int_equal(do_unmap(s, UA, 0, 0, &size), 0);
 	assert_int_equal(size, 5 * PG);
+	dma_space_free(s);
+}
+
+/* UNMAP_DMA with GET_DIRTY_BITMAP of [@iova, +@size) into @bm (8 * @words bytes). */
+static int unmap_bitmap(struct dma_space *s, uint64_t iova, uint64_t size, uint64_t *bm, unsigned words)
+{
+	uint64_t h[(sizeof(struct vfio_iommu_type1_dma_unmap) + sizeof(struct vfio_bitmap)) / 8];
+	struct vfio_iommu_type1_dma_unmap *u = (void *)h;
+	struct vfio_bitmap ub = { .pgsize = PG, .size = 8ull * words, .data = (void *)bm };
+
+	u->argsz = sizeof(h);
+	u->flags = DB;
+	u->iova = iova;
+	u->size = size;
+	memcpy(u->data, &ub, sizeof(ub));
+	vfsim_reject_clear();
+	return dma_unmap(s, u);
+}
+
+/*
+ * Kernel 6.1 with a vfio-pci group (no pinned-page scope, the default):
+ * update_user_bitmap sets every page of an iommu_mapped mapping on every
+ * report, written or not; bits of the range outside mappings stay 0.
+ * A = [0x10000, 3 pages) bits 0-2, B bit 16, C bits 17-18 and E = 65 pages
+ * at 0x30000, bits 32-96 of a report from 0x10000.
+ */
+static void test_dirty_default_all_pages(void **state)
+{
+	struct dma_space *s = space_new(0);
+	const uint64_t w0 = 0x7ull | 0x70000ull | 0xffffffff00000000ull, w1 = 0x1ffffffffull;
+	uint64_t bm[3], v = 1;
+
+	three_mappings(s);
+	map_ok(s, RW, va(8 * PG), 0x30000, 65 * PG);
+	assert_int_equal(do_dirty(s, 8, DS, 0, 0, 0, 0, NULL), 0);
+	assert_int_equal(dma_rw(s, 0x11000, &v, 1, true), 0);	/* the device touches A page 1 only */
+	for (int round = 0; round < 2; round++) {
+		memset(bm, 0, sizeof(bm));
+		bm[2] = 0x5a5a;
+		assert_int_equal(do_dirty(s, D_ARGSZ, DG, 0x10000, 0x70000, PG, 16, bm), 0);
+		assert_int_equal(bm[0], w0);
+		assert_int_equal(bm[1], w1);
+		assert_int_equal(bm[2], 0x5a5a);	/* past bitmap.size: untouched */
+	}
+	/* a single mapping's report: exactly its 65 bits */
+	memset(bm, 0, sizeof(bm));
+	assert_int_equal(do_dirty(s, D_ARGSZ, DG, 0x30000, 65 * PG, PG, 16, bm), 0);
+	assert_int_equal(bm[0], ~0ull);
+	assert_int_equal(bm[1], 1);
+	/* a mapping made while tracking is reported whole too */
+	map_ok(s, RW, va(80 * PG), 0x80000, 2 * PG);
+	memset(bm, 0, sizeof(bm));
+	assert_int_equal(do_dirty(s, D_ARGSZ, DG, 0x80000, 2 * PG, PG, 8, bm), 0);
+	assert_int_equal(bm[0], 3);
+
+	/* UNMAP with a bitmap reports every page of the mappings it removes:
+	 * B and C from 0x1f000 (bits 1-3; page 0 is no mapping's) */
+	memset(bm, 0, sizeof(bm));
+	assert_int_equal(unmap_bitmap(s, 0x1f000, 0x4000, bm, 1), 0);
+	assert_int_equal(bm[0], 0xe);
+	memset(bm, 0, sizeof(bm));
+	assert_int_equal(unmap_bitmap(s, 0x30000, 65 * PG, bm, 2), 0);
+	assert_int_equal(bm[0], ~0ull);
+	assert_int_equal(bm[1], 1);
+	assert_int_equal(dma_count(s), 2);
+	/* after STOP and START still every page */
+	assert_int_equal(do_dirty(s, 8, DT, 0, 0, 0, 0, NULL), 0);
+	assert_int_equal(do_dirty(s, 8, DS, 0, 0, 0, 0, NULL), 0);
+	memset(bm, 0, sizeof(bm));
+	assert_int_equal(do_dirty(s, D_ARGSZ, DG, 0x10000, 3 * PG, PG, 8, bm), 0);
+	assert_int_equal(bm[0], 7);
+	dma_space_free(s);
+}
+
+/*
+ * update_user_bitmap for a mapping that starts inside a u64 word ORs the
+ * caller's whole word into it (bitmap_or with the leftover): the caller's
+ * bits there stay set, also over the mapping's clean pages and past its end.
+ */
+static void test_dirty_leftover_word(void **state)
+{
+	struct dma_space *s = space_cfg(0, true);
+	const uint64_t pre = 0x8000000000010001ull | (1ull << 20);
+	uint64_t bm[2], v = 1;
+
+	map_ok(s, RW, va(0), 0x20000, 2 * PG);	/* bits 16-17 of a report from 0x10000 */
+	assert_int_equal(do_dirty(s, 8, DS, 0, 0, 0, 0, NULL), 0);
+	assert_int_equal(dma_rw(s, 0x21000, &v, 1, true), 0);
+	bm[0] = pre;
+	bm[1] = ~0ull;
+	assert_int_equal(do_dirty(s, D_ARGSZ, DG, 0x10000, 0x40 * PG, PG, 8, bm), 0);
+	assert_int_equal(bm[0], pre | (1ull << 17));
+	assert_int_equal(bm[1], ~0ull);
 	dma_space_free(s);
 }
 
@@ -719,6 +821,8 @@ int main(void)
 		cmocka_unit_test(test_vaddr_cycle),
 		cmocka_unit_test(test_dirty_checks),
 		cmocka_unit_test(test_dirty_bitmaps),
+		cmocka_unit_test(test_dirty_default_all_pages),
+		cmocka_unit_test(test_dirty_leftover_word),
 		cmocka_unit_test(test_dma_rw),
 		cmocka_unit_test(test_max_mappings),
 	};

@@ -3,8 +3,9 @@
  * uapi-type1.c: CHECK_EXTENSION before and after SET_IOMMU, IOMMU GET_INFO
  * (conformance items 94-95: chain MIGRATION -> DMA_AVAIL -> IOVA_RANGE with
  * Linux 6.1's packed layout, and the argsz window 15/16/19/20/24/exact/larger),
- * unknown ioctls (item 117), DIRTY_PAGES on a v1 container, and that MAP/UNMAP
- * reach the IOMMU model.
+ * unknown ioctls (item 117), DIRTY_PAGES on a v1 container, that MAP/UNMAP
+ * reach the IOMMU model, and that the host's pinned_scope decides what a
+ * dirty report holds (every mapped page for vfio-pci groups, kernel 6.1).
  *
  * Layout of the default chain, from the uapi struct sizes (6.1 packs caps):
  *   info 24 | MIGRATION 32 @24 | DMA_AVAIL 12 @56 | IOVA_RANGE 16+2*16 @68 | end 116
@@ -349,6 +350,84 @@ static void test_dirty_pages(void **state)
 	fx_free(f);
 }
 
+static int get_bitmap(struct fx *f, uint64_t iova, uint64_t size, __u64 *bits, uint64_t bsize)
+{
+	struct {
+		struct vfio_iommu_type1_dirty_bitmap d;
+		struct vfio_iommu_type1_dirty_bitmap_get g;
+	} a;
+
+	memset(&a, 0, sizeof(a));
+	a.d.argsz = sizeof(a);
+	a.d.flags = VFIO_IOMMU_DIRTY_PAGES_FLAG_GET_BITMAP;
+	a.g.iova = iova;
+	a.g.size = size;
+	a.g.bitmap.pgsize = 4096;
+	a.g.bitmap.size = bsize;
+	a.g.bitmap.data = bits;
+	return vfsim_ioctl(f->h, f->ctr, VFIO_IOMMU_DIRTY_PAGES, &a);
+}
+
+/*
+ * 65 pages mapped at 1 GiB, the device writes page 3, two reports, then it
+ * writes page 64 and the mapping is unmapped with GET_DIRTY_BITMAP. Kernel
+ * 6.1 with a vfio-pci group (num_non_pinned_groups, iommu_mapped): every
+ * report is all 65 pages. With pinned-page scope: page 3, then nothing
+ * (re-seeded with the pinned pages: none), then page 64.
+ */
+static void test_dirty_scope(void **state)
+{
+	const uint64_t iova = 0x40000000, size = 65 * 4096;
+
+	for (int pinned = 0; pinned < 2; pinned++) {
+		const struct vfsim_iommu_config cfg = { .pinned_scope = true };
+		struct fx *f = fx_new(pinned ? &cfg : NULL, VFIO_TYPE1v2_IOMMU);
+		uint8_t *mem = aligned_alloc(4096, size);
+		struct vfio_iommu_type1_dma_map map = {
+			.argsz = sizeof(map), .flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+			.vaddr = (uintptr_t)mem, .iova = iova, .size = size,
+		};
+		struct vfio_iommu_type1_dirty_bitmap start = {
+			.argsz = sizeof(start), .flags = VFIO_IOMMU_DIRTY_PAGES_FLAG_START,
+		};
+		__u64 bits[3], v = 7;
+		struct {
+			struct vfio_iommu_type1_dma_unmap um;
+			struct vfio_bitmap bm;
+		} u = {
+			.um = { .argsz = sizeof(u), .flags = VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP,
+				.iova = iova, .size = size },
+			.bm = { .pgsize = 4096, .size = 16, .data = bits },
+		};
+
+		assert_non_null(mem);
+		assert_int_equal(vfsim_ioctl(f->h, f->ctr, VFIO_IOMMU_MAP_DMA, &map), 0);
+		assert_int_equal(vfsim_ioctl(f->h, f->ctr, VFIO_IOMMU_DIRTY_PAGES, &start), 0);
+		assert_int_equal(dev_dma_rw(f->dev, iova + 3 * 4096, &v, sizeof(v), true), 0);
+		for (int round = 0; round < 2; round++) {
+			memset(bits, 0, sizeof(bits));
+			assert_int_equal(get_bitmap(f, iova, size, bits, 16), 0);
+			if (!pinned) {
+				assert_int_equal(bits[0], ~0ull);
+				assert_int_equal(bits[1], 1);
+			} else {
+				assert_int_equal(bits[0], round ? 0 : 1ull << 3);
+				assert_int_equal(bits[1], 0);
+			}
+			assert_int_equal(bits[2], 0);
+		}
+		assert_int_equal(dev_dma_rw(f->dev, iova + 64 * 4096, &v, sizeof(v), true), 0);
+		memset(bits, 0, sizeof(bits));
+		assert_int_equal(vfsim_ioctl(f->h, f->ctr, VFIO_IOMMU_UNMAP_DMA, &u), 0);
+		assert_int_equal(u.um.size, size);
+		assert_int_equal(bits[0], pinned ? 0 : ~0ull);
+		assert_int_equal(bits[1], 1);
+		assert_int_equal(bits[2], 0);
+		fx_free(f);
+		free(mem);
+	}
+}
+
 /* Item 117: unknown container ioctls after SET_IOMMU go to type1: ENOTTY. */
 static void test_unknown_ioctl(void **state)
 {
@@ -378,6 +457,7 @@ int main(void)
 		cmocka_unit_test(test_map_unmap_reach_dma),
 		cmocka_unit_test(test_unmap_bitmap_reaches_dma),
 		cmocka_unit_test(test_dirty_pages),
+		cmocka_unit_test(test_dirty_scope),
 		cmocka_unit_test(test_unknown_ioctl),
 	};
 
