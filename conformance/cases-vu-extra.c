@@ -509,7 +509,8 @@ static int az_fit(struct conf_ctx *ctx, const struct conf_case *c)
 	GET_INFO(ctx, &gi);
 	for (i = 0; i < gi.num_regions && i < 64; i++) {
 		for (k = 0; k < 2; k++) {
-			uint32_t p[4] = { k ? 16 : 32, 0, i, 0 }, argsz = 0, need;
+			/* region info is 32 bytes, an IO fds request 16 */
+			uint32_t p[8] = { k ? 16 : 32, 0, i, 0 }, argsz = 0, need;
 			uint16_t cmd = k ? CONF_VU_GET_REGION_IO_FDS : CONF_VU_GET_REGION_INFO;
 			const char *what = k ? "GET_REGION_IO_FDS" : "GET_REGION_INFO";
 			struct conf_vu_msg m;
