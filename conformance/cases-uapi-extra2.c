@@ -25,8 +25,6 @@
 
 #define U CONF_ROLE_UAPI
 #define X2_PG 0x1000ull
-#define X2_IMAGE_MAX (64u << 20)
-#define X2_CHUNK 65536u
 
 enum { ST_ERROR, ST_STOP, ST_RUN, ST_SCOPY, ST_RESUME, ST_RUNP2P, ST_PRE, ST_PREP2P };
 
@@ -97,57 +95,6 @@ static bool x2_state_is(struct conf_ctx *ctx, uint32_t want, const char *when)
 	return conf_check(ctx, st == want, "%s: state %u, want %u", when, st, want);
 }
 
-/* Read @fd to its 0-byte end, keeping the bytes when @img. */
-static int x2_drain(struct conf_ctx *ctx, int fd, uint8_t **img, size_t *len)
-{
-	uint8_t *buf = NULL, *nb;
-	size_t have = 0;
-	ssize_t n;
-	int ret = 0;
-
-	for (;;) {
-		if (have + X2_CHUNK > X2_IMAGE_MAX) {
-			ret = -EFBIG;
-			break;
-		}
-		nb = realloc(buf, have + X2_CHUNK);
-		if (!nb) {
-			ret = -ENOMEM;
-			break;
-		}
-		buf = nb;
-		n = vfsim_read(ctx->u.host, fd, buf + have, X2_CHUNK);
-		if (n <= 0) {
-			ret = (int)n;
-			break;
-		}
-		have += (size_t)n;
-	}
-	conf_note(ctx, "read %zu bytes from the data fd, then %d", have, ret);
-	if (img && ret == 0) {
-		*img = buf;
-		*len = have;
-	} else {
-		free(buf);
-	}
-	return ret;
-}
-
-static int x2_feed(struct conf_ctx *ctx, int fd, const uint8_t *img, size_t len)
-{
-	size_t off = 0;
-
-	while (off < len) {
-		ssize_t n = vfsim_write(ctx->u.host, fd, img + off, len - off);
-
-		if (n <= 0)
-			return n < 0 ? (int)n : -EIO;
-		off += (size_t)n;
-	}
-	conf_note(ctx, "wrote %zu bytes to the resume fd", len);
-	return 0;
-}
-
 /* A whole image of this device: -> STOP_COPY, read to the end, -> RUNNING. */
 static bool x2_save(struct conf_ctx *ctx, uint8_t **img, size_t *len)
 {
@@ -156,7 +103,7 @@ static bool x2_save(struct conf_ctx *ctx, uint8_t **img, size_t *len)
 
 	if (!x2_go(ctx, ST_SCOPY, &fd) || !conf_check(ctx, fd >= 0, "-> STOP_COPY returned data_fd %d", fd))
 		return false;
-	r = x2_drain(ctx, fd, img, len);
+	r = conf_uapi_drain(ctx, fd, img, len);
 	vfsim_close(ctx->u.host, fd);
 	if (r < 0) {
 		conf_fail(ctx, "reading the STOP_COPY stream: -%s", conf_errno_name(r));
@@ -291,7 +238,7 @@ static int mig_from_error(struct conf_ctx *ctx, const struct conf_case *c)
 			goto out;
 		}
 		if (fd >= 0) {
-			r = x2_feed(ctx, fd, bad, blen);
+			r = conf_uapi_feed(ctx, fd, bad, blen);
 			conf_note(ctx, "feeding the bad image: %d", r);
 		}
 		free(bad);
@@ -424,7 +371,7 @@ static int mig_resume_load(struct conf_ctx *ctx, const struct conf_case *c)
 		goto dest;
 	if (!x2_go(ctx, ST_RESUME, &fd) || !conf_check(ctx, fd >= 0, "-> RESUMING returned data_fd %d", fd))
 		goto dest;
-	r = x2_feed(ctx, fd, img, feedlen);
+	r = conf_uapi_feed(ctx, fd, img, feedlen);
 	if (r < 0 && mode == 0)
 		conf_fail(ctx, "writing a whole saved image failed: -%s", conf_errno_name(r));
 	r = x2_mig_set(ctx, ST_STOP, NULL);
@@ -488,7 +435,7 @@ static int mfd_end_permanent(struct conf_ctx *ctx, const struct conf_case *c)
 		goto out;
 	if (!conf_check(ctx, fd >= 0, "no save fd in STOP_COPY: %d", fd))
 		goto out;
-	r = x2_drain(ctx, fd, NULL, NULL);
+	r = conf_uapi_drain(ctx, fd, NULL, NULL);
 	if (r < 0) {
 		conf_fail(ctx, "the STOP_COPY stream ended in -%s, not a 0-byte read", conf_errno_name(r));
 		goto out;

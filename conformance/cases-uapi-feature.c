@@ -20,8 +20,6 @@
 
 #define U CONF_ROLE_UAPI
 #define FEAT_HDR 8u			/* argsz + flags */
-#define IMAGE_MAX (64u << 20)		/* bound on a saved image a case keeps */
-#define READ_CHUNK 65536u
 #define NSTATES 8
 
 enum { ST_ERROR, ST_STOP, ST_RUN, ST_SCOPY, ST_RESUME, ST_RUNP2P, ST_PRE, ST_PREP2P };
@@ -96,62 +94,6 @@ static bool mig_state_is(struct conf_ctx *ctx, uint32_t want, const char *when)
 	if (conf_expect_errno(ctx, "MIG_DEVICE_STATE GET", r, 0, true) != CONF_PASS)
 		return false;
 	return conf_check(ctx, st == want, "%s: state %u, want %u", when, st, want);
-}
-
-/* Read @fd to its end (a 0-byte read); keeps the bytes in *img when @img. */
-static int drain(struct conf_ctx *ctx, int fd, uint8_t **img, size_t *len)
-{
-	uint8_t *buf = NULL;
-	size_t have = 0;
-	int ret = 0;
-
-	for (;;) {
-		ssize_t n;
-		uint8_t *nb;
-
-		if (have + READ_CHUNK > IMAGE_MAX) {
-			ret = -EFBIG;
-			break;
-		}
-		nb = realloc(buf, have + READ_CHUNK);
-		if (!nb) {
-			ret = -ENOMEM;
-			break;
-		}
-		buf = nb;
-		n = vfsim_read(ctx->u.host, fd, buf + have, READ_CHUNK);
-		if (n < 0) {
-			conf_note(ctx, "read(data fd) = -%s after %zu bytes", conf_errno_name((int)n), have);
-			ret = (int)n;
-			break;
-		}
-		if (n == 0)
-			break;
-		have += (size_t)n;
-	}
-	conf_note(ctx, "read %zu bytes from the data fd", have);
-	if (img && ret == 0) {
-		*img = buf;
-		*len = have;
-	} else {
-		free(buf);
-	}
-	return ret;
-}
-
-/* Write all of @img to the resume fd. */
-static int feed(struct conf_ctx *ctx, int fd, const uint8_t *img, size_t len)
-{
-	size_t off = 0;
-
-	while (off < len) {
-		ssize_t n = vfsim_write(ctx->u.host, fd, img + off, len - off);
-
-		if (n <= 0)
-			return n < 0 ? (int)n : -EIO;
-		off += (size_t)n;
-	}
-	return 0;
 }
 
 /* ---- envelope: 62-68 -------------------------------------------------------- */
@@ -318,7 +260,7 @@ static bool fsm_save_image(struct conf_ctx *ctx, struct image *img)
 		return false;
 	if (!conf_check(ctx, fd >= 0, "RUNNING -> STOP_COPY returned data_fd %d", fd))
 		return false;
-	r = drain(ctx, fd, &img->buf, &img->len);
+	r = conf_uapi_drain(ctx, fd, &img->buf, &img->len);
 	vfsim_close(ctx->u.host, fd);
 	if (r < 0) {
 		conf_fail(ctx, "reading the STOP_COPY stream: -%s", conf_errno_name(r));
@@ -337,7 +279,7 @@ static bool fsm_reach(struct conf_ctx *ctx, uint32_t from, const struct image *i
 	if (!mig_go(ctx, from, &fd))
 		return false;
 	if (from == ST_RESUME && fd >= 0) {
-		r = feed(ctx, fd, img->buf, img->len);
+		r = conf_uapi_feed(ctx, fd, img->buf, img->len);
 		if (r < 0)
 			conf_fail(ctx, "writing the saved image to the resume fd: -%s", conf_errno_name(r));
 	}
@@ -386,7 +328,7 @@ static int mig_fsm_table(struct conf_ctx *ctx, const struct conf_case *c)
 				conf_check(ctx, fd == -1, "%u -> %u opens no session but data_fd is %d", from, to, fd);
 			/* A resume session left open gets the image, so that the
 			 * next pair can leave RESUMING. */
-			if (to == ST_RESUME && fd >= 0 && feed(ctx, fd, img.buf, img.len) < 0)
+			if (to == ST_RESUME && fd >= 0 && conf_uapi_feed(ctx, fd, img.buf, img.len) < 0)
 				conf_fail(ctx, "writing the saved image to the resume fd failed");
 			if (fd >= 0)
 				vfsim_close(ctx->u.host, fd);
@@ -502,7 +444,7 @@ static int mig_saving_group(struct conf_ctx *ctx, const struct conf_case *c)
 			r = conf_ioctl(ctx, a, VFIO_MIG_GET_PRECOPY_INFO, &pi);
 			conf_expect_errno(ctx, "PRECOPY_INFO in STOP_COPY", r, -EINVAL, true);
 		} else {
-			r = drain(ctx, a, NULL, NULL);
+			r = conf_uapi_drain(ctx, a, NULL, NULL);
 			conf_check(ctx, r == 0, "fd A did not stream to a 0-byte end: -%s", conf_errno_name(r));
 		}
 	}

@@ -309,6 +309,67 @@ int conf_uapi_cfg_write(struct conf_ctx *ctx, uint32_t off, const void *buf, siz
 	return (size_t)n == len ? 0 : -EIO;
 }
 
+/* ---- migration data fds ---------------------------------------------------------- */
+
+#define CONF_UAPI_READ_CHUNK 65536u
+#define CONF_UAPI_IMAGE_MAX (64u << 20)	/* bound on a saved image a case keeps */
+
+/* Read @fd to its end (a 0-byte read); keeps the bytes in *img when @img. */
+int conf_uapi_drain(struct conf_ctx *ctx, int fd, uint8_t **img, size_t *len)
+{
+	uint8_t *buf = NULL;
+	size_t have = 0;
+	int ret = 0;
+
+	for (;;) {
+		ssize_t n;
+		uint8_t *nb;
+
+		if (have + CONF_UAPI_READ_CHUNK > CONF_UAPI_IMAGE_MAX) {
+			ret = -EFBIG;
+			break;
+		}
+		nb = realloc(buf, have + CONF_UAPI_READ_CHUNK);
+		if (!nb) {
+			ret = -ENOMEM;
+			break;
+		}
+		buf = nb;
+		n = vfsim_read(ctx->u.host, fd, buf + have, CONF_UAPI_READ_CHUNK);
+		if (n < 0) {
+			conf_note(ctx, "read(data fd) = -%s after %zu bytes", conf_errno_name((int)n), have);
+			ret = (int)n;
+			break;
+		}
+		if (n == 0)
+			break;
+		have += (size_t)n;
+	}
+	conf_note(ctx, "read %zu bytes from the data fd", have);
+	if (img && ret == 0) {
+		*img = buf;
+		*len = have;
+	} else {
+		free(buf);
+	}
+	return ret;
+}
+
+/* Write all of @img to the resume fd. */
+int conf_uapi_feed(struct conf_ctx *ctx, int fd, const uint8_t *img, size_t len)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		ssize_t n = vfsim_write(ctx->u.host, fd, img + off, len - off);
+
+		if (n <= 0)
+			return n < 0 ? (int)n : -EIO;
+		off += (size_t)n;
+	}
+	return 0;
+}
+
 /* ---- discovery ----------------------------------------------------------------- */
 
 /* Walk the standard capability list (hop budget: 48 capabilities fit in 256

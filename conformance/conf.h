@@ -209,6 +209,12 @@ int conf_uapi_set_irqs(struct conf_ctx *ctx, uint32_t flags, uint32_t index, uin
 int conf_uapi_cfg_read(struct conf_ctx *ctx, uint32_t off, void *buf, size_t len);
 int conf_uapi_cfg_write(struct conf_ctx *ctx, uint32_t off, const void *buf, size_t len);
 
+/* A migration data fd: read to its 0-byte end, keeping the bytes in *img
+ * (malloc'd, at most 64 MiB: -EFBIG beyond) when @img; write all of @img.
+ * 0 or -errno (a failed read or write is noted in the transcript). */
+int conf_uapi_drain(struct conf_ctx *ctx, int fd, uint8_t **img, size_t *len);
+int conf_uapi_feed(struct conf_ctx *ctx, int fd, const uint8_t *img, size_t len);
+
 /* Build the per-case target (fresh host + device) / tear it down. */
 int conf_uapi_target_up(struct conf_ctx *ctx);
 void conf_uapi_target_down(struct conf_ctx *ctx);
