@@ -289,13 +289,16 @@ static void test_crash_is_peer_crash(void **state)
 		char v[32];
 		struct run r;
 
-		run_check(&r, (const char *const[]){ "--filter", "VU-SRV-TR-00[12]", "--timeout", "3000", "--spawn",
+		/* One case: a second one would race its own 1 s reply wait against
+		 * the restarted shell's 0.3 s fuse, which a loaded machine loses. */
+		run_check(&r, (const char *const[]){ "--filter", "VU-SRV-TR-001", "--timeout", "3000", "--spawn",
 						     modes[m], "--server-cmd", cmd, NULL });
 		verdict_of(r.out, "VU-SRV-TR-001", v, sizeof(v));
 		if (strcmp(v, "PEER-CRASH"))
 			fail_msg("--spawn=%s: VU-SRV-TR-001 is '%s':\n%s", modes[m], v, r.out);
 		assert_non_null(strstr(r.out, "signal 11"));
-		assert_int_equal(r.code, 1);
+		if (r.code != 1)
+			fail_msg("--spawn=%s: exit %d, want 1:\n%s", modes[m], r.code, r.out);
 		assert_nothing_left();
 		free(cmd);
 		free(r.out);
