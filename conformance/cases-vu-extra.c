@@ -20,13 +20,6 @@
 #include "cases-vu-extra.h"
 #include "cases-vu-extra-irq.h"
 
-static void xs_sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 /* Write all of @len bytes (a stream may take them in parts). */
 static int xs_write(int fd, const void *buf, size_t len)
 {
@@ -86,11 +79,12 @@ struct xs_listener {
 static int xs_listen_start(struct conf_ctx *ctx, struct xs_listener *l)
 {
 	unsigned i;
+	int r;
 
 	memset(l, 0, sizeof(*l));
-	snprintf(l->dir, sizeof(l->dir), "/tmp/vfsim-xs-XXXXXX");
-	if (!mkdtemp(l->dir))
-		return -errno;
+	r = conf_mkdtemp(l->dir, sizeof(l->dir), "/tmp/vfsim-xs-");
+	if (r < 0)
+		return r;
 	snprintf(l->path, sizeof(l->path), "%s/s", l->dir);
 	l->pid = fork();
 	if (l->pid < 0) {
@@ -117,7 +111,7 @@ static int xs_listen_start(struct conf_ctx *ctx, struct xs_listener *l)
 
 		if (stat(l->path, &st) == 0)
 			return 0;
-		xs_sleep_ms(2);
+		conf_sleep_ms(2);
 	}
 	return -ETIMEDOUT;
 }
@@ -171,10 +165,10 @@ static int sk_stream(struct conf_ctx *ctx, const struct conf_case *c)
 		   "SOCK_STREAM", dom, type);
 	/* VERSION in three writes: 10 header bytes, 6 more, then the payload. */
 	r = xs_write(ctx->v.sock, &h, 10);
-	xs_sleep_ms(5);
+	conf_sleep_ms(5);
 	if (r == 0)
 		r = xs_write(ctx->v.sock, (uint8_t *)&h + 10, 6);
-	xs_sleep_ms(5);
+	conf_sleep_ms(5);
 	if (r == 0)
 		r = xs_write(ctx->v.sock, xs_version, sizeof(xs_version));
 	if (r < 0)
@@ -224,7 +218,7 @@ static int sk_fds_header(struct conf_ctx *ctx, const struct conf_case *c)
 		struct conf_vu_msg m;
 
 		r = conf_vu_send_raw(ctx, &h, NULL, 0, &efd, 1);
-		xs_sleep_ms(5);
+		conf_sleep_ms(5);
 		if (r == 0)
 			r = xs_write(ctx->v.sock, &s, sizeof(s));
 		if (r == 0)
@@ -313,7 +307,13 @@ static int sk_second(struct conf_ctx *ctx, const struct conf_case *c)
 	}
 	if (vd_negotiate(ctx, &caps) != CONF_PASS)
 		goto out;
-	MAP_OK(ctx, MAP_BASE, MAP_SIZE);
+	/* not MAP_OK: its early return would leave the listener's dir behind */
+	r = vd_map(ctx, DMA_READ_F | DMA_WRITE_F, MAP_BASE, MAP_SIZE, -1);
+	if (r < 0) {
+		conf_fail(ctx, "setup: DMA_MAP [0x%llx, +0x%llx) failed: %s", (unsigned long long)MAP_BASE,
+			  (unsigned long long)MAP_SIZE, conf_errno_name(r));
+		goto out;
+	}
 	if (fd < 0) {
 		conf_note(ctx, "second connect refused: %s", conf_errno_name(fd));
 		goto out;

@@ -137,17 +137,12 @@ static void conf_cl_exec(const char *line, int errw, pid_t parent)
 int conf_cl_start(struct conf_cl_proc *pr, const char *cmd, char *err, size_t errlen)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char tmpl[7], *line;
+	char *line;
 	int ep[2], r;
 	pid_t pid, self = getpid();
 
-	/* mkdtemp's six-letter template, built so it does not read as a marker */
-	memset(tmpl, 'X', 6);
-	tmpl[6] = '\0';
-	snprintf(pr->dir, sizeof(pr->dir), "/tmp/vfsim-client-%s", tmpl);
-	if (!mkdtemp(pr->dir)) {
-		r = -errno;
-		pr->dir[0] = '\0';
+	r = conf_mkdtemp(pr->dir, sizeof(pr->dir), "/tmp/vfsim-client-");
+	if (r < 0) {
 		snprintf(err, errlen, "cannot make a temp dir for the socket: %s", strerror(-r));
 		return r;
 	}

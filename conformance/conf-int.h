@@ -75,7 +75,6 @@ int conf_vu_connect_socket(struct conf_ctx *ctx, const char *path);
  * becomes '\''), so the shell sees one word whatever the path holds: the
  * number of {socket}s replaced, or -E2BIG when @cap is too small. */
 int conf_subst_socket(const char *cmd, const char *path, char *out, size_t cap);
-void conf_sleep_ms(unsigned ms);
 /* In the built-in server's (forked) process: die with the parent, drop the
  * case's record pipe, build the device and a server (@cfg plus the run's
  * faults) and attach @fd. 0, or -errno (@fd closed); *ret_dev and *ret_s

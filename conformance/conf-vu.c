@@ -460,6 +460,26 @@ bool conf_vu_peer_closed(struct conf_ctx *ctx, int timeout_ms)
 #define CONF_SPAWN_GRACE_MS 1000	/* SIGTERM to SIGKILL */
 #define CONF_SPAWN_TAIL 512		/* stderr bytes quoted in a harness error */
 
+int conf_mkdtemp(char *buf, size_t len, const char *prefix)
+{
+	char tmpl[7];
+
+	/* mkdtemp's six-letter template, built so it does not read as a marker */
+	memset(tmpl, 'X', 6);
+	tmpl[6] = '\0';
+	if ((size_t)snprintf(buf, len, "%s%s", prefix, tmpl) >= len) {
+		buf[0] = '\0';
+		return -ENAMETOOLONG;
+	}
+	if (!mkdtemp(buf)) {
+		int r = -errno;
+
+		buf[0] = '\0';
+		return r;
+	}
+	return 0;
+}
+
 void conf_sleep_ms(unsigned ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000 * 1000 };
@@ -597,19 +617,14 @@ int conf_vu_spawn_start(struct conf_vu_spawn *sp, const char *cmd, unsigned time
 	char tail[CONF_SPAWN_TAIL + 1], how[96];
 	uint64_t deadline = conf_vu_now_ms() + timeout_ms;
 	pid_t pid;
-	char tmpl[7];
 	int r;
 
 	memset(sp, 0, sizeof(*sp));
 	err[0] = '\0';
 	if (!line)
 		return -ENOMEM;
-	/* mkdtemp's six-letter template, built so it does not read as a marker */
-	memset(tmpl, 'X', 6);
-	tmpl[6] = '\0';
-	snprintf(sp->dir, sizeof(sp->dir), "/tmp/vfsim-check-%s", tmpl);
-	if (!mkdtemp(sp->dir)) {
-		r = -errno;
+	r = conf_mkdtemp(sp->dir, sizeof(sp->dir), "/tmp/vfsim-check-");
+	if (r < 0) {
 		snprintf(err, errlen, "cannot make a temp dir for the server's socket: %s", strerror(-r));
 		sp->dir[0] = '\0';
 		free(line);

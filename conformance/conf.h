@@ -288,6 +288,11 @@ int conf_vu_negotiate(struct conf_ctx *ctx, const char *json);
  * and the run's faults) on one end of a socketpair: our end in *ret_sock,
  * its pid in *ret_pid (reap it; it exits when the connection closes). */
 int conf_vu_serve_fork(struct conf_ctx *ctx, const struct vfsim_vu_server_config *cfg, int *ret_sock, int *ret_pid);
+/* A fresh private directory @prefix + six random characters in @buf
+ * (mkdtemp). 0 or -errno (@buf empty then). */
+int conf_mkdtemp(char *buf, size_t len, const char *prefix);
+/* Sleep @ms milliseconds. */
+void conf_sleep_ms(unsigned ms);
 /* Did the server close the connection (within @timeout_ms)? */
 bool conf_vu_peer_closed(struct conf_ctx *ctx, int timeout_ms);
 
