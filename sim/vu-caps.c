@@ -346,8 +346,11 @@ static int vu_caps_build(const struct vu_caps *caps, struct json_object *c)
 			r = vu_caps_put(c, "twin_socket", o);
 	}
 	if (!r && caps->has_migration) {
+		/* a "migration" object may come without pgsize; never emit the 0
+		 * that stands for "absent", which the parser (rightly) refuses */
 		o = json_object_new_object();
-		r = vu_caps_put(o, "pgsize", json_object_new_uint64(caps->migration_pgsize));
+		r = caps->migration_pgsize ?
+		    vu_caps_put(o, "pgsize", json_object_new_uint64(caps->migration_pgsize)) : (o ? 0 : -ENOMEM);
 		if (r < 0)
 			json_object_put(o);
 		else

@@ -298,6 +298,26 @@ static void test_emit_twin_offer(void **state)
 	assert_string_equal(buf, want);
 }
 
+/* A legacy "migration" object without pgsize is accepted; emitting it must
+ * not invent the refused pgsize 0 (found by fuzz-json,
+ * fixtures/regress/json/caps-migration-without-pgsize). */
+static void test_emit_migration_without_pgsize(void **state)
+{
+	static const char in[] = "{\"capabilities\":{\"migration\":{}}}";
+	struct vu_caps a, b;
+	char buf[512];
+	int n;
+
+	assert_int_equal(vu_caps_parse(in, sizeof(in), &a), 0);
+	assert_true(a.has_migration);
+	assert_int_equal(a.migration_pgsize, 0);
+	n = vu_caps_emit(&a, buf, sizeof(buf));
+	assert_true(n > 0);
+	assert_null(strstr(buf, "\"pgsize\":0"));
+	assert_int_equal(vu_caps_parse(buf, (size_t)n, &b), 0);
+	assert_true(b.has_migration);
+}
+
 static void test_emit_space(void **state)
 {
 	static const char want[] = "{\"capabilities\":{\"max_msg_fds\":1,\"max_data_xfer_size\":1048576,"
@@ -495,6 +515,7 @@ int main(void)
 		cmocka_unit_test(test_emit_default),
 		cmocka_unit_test(test_emit_full),
 		cmocka_unit_test(test_emit_twin_offer),
+		cmocka_unit_test(test_emit_migration_without_pgsize),
 		cmocka_unit_test(test_emit_space),
 		cmocka_unit_test(test_walk),
 		cmocka_unit_test(test_walk_callback_stops),
