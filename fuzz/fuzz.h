@@ -17,9 +17,38 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef FIXTURES_DIR
+#define FIXTURES_DIR "fixtures"
+/* The path of fixture @rel ("devices/dmaengine.json") in @buf: under
+ * FIXTURES_DIR (the source tree) when it is there, else under "fixtures"
+ * beside the binary (where fuzz/oss-fuzz/build.sh puts them in $OUT). */
+static inline const char *fuzz_fixture(const char *rel, char *buf, size_t len)
+{
+	ssize_t n;
+	char *slash;
+
+	snprintf(buf, len, "%s/%s", FIXTURES_DIR, rel);
+	if (access(buf, R_OK) == 0)
+		return buf;
+	n = readlink("/proc/self/exe", buf, len - 1);
+	if (n <= 0)
+		return buf;
+	buf[n] = '\0';
+	slash = strrchr(buf, '/');
+	if (slash)
+		snprintf(slash + 1, len - (size_t)(slash + 1 - buf), "fixtures/%s", rel);
+	return buf;
+}
+
+#endif
 
 /* The input bound every target assumes (also -max_len in the .options files). */
 #define FUZZ_MAX_LEN (64u * 1024)
+
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* Optional (weak in replay.c): once before the first input. */
@@ -27,5 +56,26 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 /* Optional, for structure-aware targets: libFuzzer's hook and its helper. */
 size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed);
 size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
+
+/* The path of fixture @rel ("devices/dmaengine.json") in @buf: under
+ * FIXTURES_DIR (the source tree) when it is there, else under "fixtures"
+ * beside the binary (where fuzz/oss-fuzz/build.sh puts them in $OUT). */
+static inline const char *fuzz_fixture(const char *rel, char *buf, size_t len)
+{
+	ssize_t n;
+	char *slash;
+
+	snprintf(buf, len, "%s/%s", FIXTURES_DIR, rel);
+	if (access(buf, R_OK) == 0)
+		return buf;
+	n = readlink("/proc/self/exe", buf, len - 1);
+	if (n <= 0)
+		return buf;
+	buf[n] = '\0';
+	slash = strrchr(buf, '/');
+	if (slash)
+		snprintf(slash + 1, len - (size_t)(slash + 1 - buf), "fixtures/%s", rel);
+	return buf;
+}
 
 #endif
