@@ -534,7 +534,9 @@ static int vu_rpl_dma_unmap(const uint8_t *req, uint32_t req_len, const struct v
 	if (req_len < sizeof(q) + sizeof(qb))
 		return vfsim_reject(RULE_VU_RPL_REQ_SHORT, -EINVAL);
 	memcpy(&qb, req + sizeof(q), sizeof(qb));
-	if (r->len != sizeof(a) + sizeof(ab) + qb.size)
+	/* qb.size is the request's u64: compare what follows the fixed parts,
+	 * as a sum with it can wrap to a length shorter than those parts */
+	if (r->len < sizeof(a) + sizeof(ab) || r->len - sizeof(a) - sizeof(ab) != qb.size)
 		return vfsim_reject(RULE_VU_RPL_DMA_UNMAP_SIZE, -EPROTO);
 	memcpy(&ab, r->payload + sizeof(a), sizeof(ab));
 	if (ab.pgsize != qb.pgsize || ab.size != qb.size)

@@ -114,6 +114,9 @@ static const struct rpl_case rpl_rows[] = {
 	  0, false, NOT(RPL_DMA_UNMAP_SIZE) },
 	{ "unmap bitmap pgsize changed", 3, RQ_UNMAP_BM,
 	  PL(struct t_unmap_bm8, { 48, 1, 0x100000, 0x10000 }, { 8192, 8 }, 0), 0, 0, false, NOT(RPL_DMA_UNMAP_ECHO) },
+	/* fuzz-wire regress/wire/unmap-bitmap-size-wrap: 40 + size wraps to 24 */
+	{ "unmap bitmap size wraps", 3, PL(struct t_unmap_bm, { 48, 1, 0x100000, 0x10000 }, { 4096, UINT64_MAX - 15 }),
+	  PL(struct vu_dma_unmap, 24, 1, 0x100000, 0x10000), 0, 0, false, NOT(RPL_DMA_UNMAP_SIZE) },
 	{ "unmap request too short", 3, PB(24, 0, 0, 0), RQ_UNMAP, 0, 0, false, -EINVAL, RULE_VU_RPL_REQ_SHORT },
 	{ "unmap bitmap request too short", 3, PL(struct vu_dma_unmap, 48, 1, 0x100000, 0x10000),
 	  PL(struct t_unmap_bm8, { 48, 1, 0x100000, 0x10000 }, { 4096, 8 }, 0), 0, 0, false, -EINVAL,
