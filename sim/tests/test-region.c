@@ -269,6 +269,12 @@ static void test_rom(void **state)
 	assert_int_equal(sig[0], 0x55);
 	assert_int_equal(sig[1], 0xaa);
 	assert_memory_equal(r->mem, region_get(fresh->regions, 6)->mem, r->size);
+	/* the documented content: header 55 aa <size / 512>, then byte i is
+	 * i ^ (i >> 8) ^ (i >> 16) ^ 0x3c */
+	for (uint64_t i = 3; i < r->size; i++)
+		if (r->mem[i] != (uint8_t)(i ^ (i >> 8) ^ (i >> 16) ^ 0x3c))
+			fail_msg("ROM byte 0x%llx is 0x%02x", (unsigned long long)i, r->mem[i]);
+	assert_int_equal(r->mem[2], r->size / 512 > 255 ? 255 : r->size / 512);
 	assert_int_equal(region_rw(a, 6, 0, buf, 4, true), -EINVAL);
 	assert_int_equal(r->mem[0], 0x55);
 	r->mem[0] = 0;
