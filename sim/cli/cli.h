@@ -26,6 +26,9 @@ int cli_check(int argc, char **argv);
 int cli_faults(int argc, char **argv);
 
 int cli_selftest(int argc, char **argv);
+/* fuzz.c, replay.c: fuzzing a third-party vfio-user peer (issue #5) */
+int cli_fuzz(int argc, char **argv);
+int cli_replay(int argc, char **argv);
 /* check.c: the shell command that runs this binary as the client under test
  * (`client --exercise --socket {socket}`, with --fault @client_faults unless
  * empty). 0 or -errno. */

@@ -19,6 +19,8 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "client", cli_client, "client --socket PATH    probe a vfio-user server and show what it offers" },
 	{ "faults", cli_faults, "faults             list the deviations --fault can inject" },
 	{ "selftest", cli_selftest, "selftest [GLOB]    prove the suite FAILs every fault and passes the clean simulator" },
+	{ "fuzz", cli_fuzz, "fuzz --server-cmd CMD [--time S]   fuzz a vfio-user server, write reproducers (fuzz --help)" },
+	{ "replay", cli_replay, "replay FILE --server-cmd CMD   replay a fuzz reproducer against a fresh server" },
 	{ "check", cli_check, "check [--filter GLOB] [--json F] ...   run the conformance suite (check --help)" },
 };
 

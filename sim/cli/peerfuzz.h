@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Fuzzing a third-party vfio-user peer (issue #5), shared by `vfsim fuzz`
+ * (fuzz.c: seeds, mutations, the loop, minimizing) and `vfsim replay`
+ * (replay.c: the session file format, playing one session against a server
+ * and the detectors).
+ *
+ * A session is the list of messages a client sends, each exactly as it goes
+ * on the wire: the header as given (msg_size may disagree with the payload:
+ * that is one of the mutations), the payload, and how many fds (fresh
+ * eventfds) travel with it. Playing it sends the messages one by one and,
+ * while the framing is intact, waits for each command's reply. What can go
+ * wrong on the server's side:
+ *   crash  - it died of a signal, or its stderr has a sanitizer report;
+ *   hang   - a command that needs a reply got none within the timeout while
+ *            the server was alive and the connection open;
+ *   desync - a reply that echoes the wrong msg_id/cmd, has an invalid TYPE,
+ *            an unusable msg_size, or answers a NO_REPLY command.
+ * A server that closes the connection is never a finding (the spec lets it
+ * close after an error). Once a message with an inconsistent msg_size has
+ * been sent, replies and silence are no longer judged (the server frames
+ * the stream its own way from there on), only crashes are.
+ *
+ * The session file (JSON, written by fuzz, read by replay and --corpus):
+ *   { "format": "vfsim-peer-session", "version": 1,
+ *     "finding": { "kind": "crash", "message": 2, "detail": "..." },   (optional)
+ *     "server_cmd": "...", "seed": 1, "iteration": 12,                  (informational)
+ *     "messages": [ { "id": 1, "cmd": 1, "flags": 0, "error": 0,
+ *                     "size": 20,        (optional: 16 + payload bytes)
+ *                     "fds": 0,          (optional: eventfds sent along)
+ *                     "payload": "01000000" }, ... ] }
+ */
+#ifndef VFSIM_CLI_PEERFUZZ_H
+#define VFSIM_CLI_PEERFUZZ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+
+#define PF_MAX_MSGS 64			/* messages per session */
+#define PF_MAX_PAYLOAD (64u * 1024)	/* payload bytes per message */
+#define PF_MAX_FDS 16			/* eventfds per message */
+#define PF_START_MS 5000		/* how long a server may take to make its socket */
+
+struct pf_msg {
+	struct conf_vu_hdr hdr;		/* as sent */
+	uint8_t *payload;		/* malloc'd, @len bytes (NULL if 0) */
+	uint32_t len;
+	unsigned nfds;
+};
+
+struct pf_session {
+	struct pf_msg msg[PF_MAX_MSGS];
+	size_t n;
+};
+
+enum pf_kind { PF_NONE, PF_CRASH, PF_HANG, PF_DESYNC };
+
+struct pf_finding {
+	enum pf_kind kind;
+	long at;			/* index of the message it followed, -1 if unknown */
+	char detail[512];
+	/* how the session went, for statistics */
+	unsigned replies;		/* commands answered in order */
+	bool closed;			/* the server closed the connection */
+	bool unframed;			/* a message with a msg_size of its own was sent */
+};
+
+/* One server command and, with --spawn=suite, the instance kept alive. */
+struct pf_server {
+	const char *cmd;		/* with {socket} */
+	bool suite;			/* keep one server across sessions */
+	unsigned timeout_ms;		/* wait for each reply */
+	bool verbose;			/* print each message and what came back (replay) */
+	bool up;
+	struct conf_vu_spawn sp;
+	int err_fd;			/* the server's stderr file, kept open past the temp dir's removal */
+	uint64_t err_off;		/* bytes of it already scanned */
+};
+
+/* replay.c */
+const char *pf_kind_name(enum pf_kind k);
+const char *pf_cmd_name(uint16_t cmd);
+void pf_session_free(struct pf_session *s);
+/* Deep copy; 0 or -ENOMEM (@dst empty then). */
+int pf_session_copy(struct pf_session *dst, const struct pf_session *src);
+/* Append a message (payload copied, msg_size = 16 + @len); -E2BIG when full. */
+int pf_session_add(struct pf_session *s, uint16_t id, uint16_t cmd, uint32_t flags, const void *payload,
+		   uint32_t len, unsigned nfds);
+/* Load / save the JSON file. 0 or -errno with @err saying why. @f may be NULL. */
+int pf_session_load(const char *path, struct pf_session *s, struct pf_finding *f, char *err, size_t errlen);
+int pf_session_save(const char *path, const struct pf_session *s, const struct pf_finding *f,
+		    const char *server_cmd, uint64_t seed, uint64_t iteration, char *err, size_t errlen);
+/* Play @s once against @srv (starting it when it is not up): 0 with @f
+ * filled (kind PF_NONE when nothing went wrong), or -errno when the server
+ * could not be started or reached (@f->detail says why). */
+int pf_play(struct pf_server *srv, const struct pf_session *s, struct pf_finding *f);
+/* Stop a kept server; a crash it had meanwhile goes into @f when non-NULL. */
+void pf_server_down(struct pf_server *srv, struct pf_finding *f);
+/* @s in single quotes for a shell command line, into @buf. */
+void pf_shell_quote(const char *s, char *buf, size_t len);
+
+#endif
