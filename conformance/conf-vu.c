@@ -526,6 +526,12 @@ int conf_subst_socket(const char *cmd, const char *path, char *out, size_t cap)
 	return seen;
 }
 
+const char *conf_vu_spawn_stderr_path(const char *dir, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/stderr", dir);
+	return buf;
+}
+
 /* The last CONF_SPAWN_TAIL bytes of the server's stderr, one line. */
 static void conf_vu_spawn_tail(const struct conf_vu_spawn *sp, char *buf, size_t len)
 {
@@ -535,7 +541,7 @@ static void conf_vu_spawn_tail(const struct conf_vu_spawn *sp, char *buf, size_t
 	long sz;
 
 	buf[0] = '\0';
-	snprintf(path, sizeof(path), "%s/stderr", sp->dir);
+	conf_vu_spawn_stderr_path(sp->dir, path, sizeof(path));
 	f = fopen(path, "r");
 	if (!f)
 		return;
@@ -571,7 +577,7 @@ static void conf_vu_spawn_exec(const char *cmd, const char *dir)
 	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (fd < 0 || dup2(fd, 0) < 0 || dup2(fd, 1) < 0)
 		_exit(126);
-	snprintf(path, sizeof(path), "%s/stderr", dir);
+	conf_vu_spawn_stderr_path(dir, path, sizeof(path));
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || dup2(fd, 2) < 0)
 		_exit(126);

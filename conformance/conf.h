@@ -312,6 +312,9 @@ struct conf_vu_spawn {
  * 0, or -errno with @err saying why (with the tail of the command's stderr);
  * on failure nothing is left running. */
 int conf_vu_spawn_start(struct conf_vu_spawn *sp, const char *cmd, unsigned timeout_ms, char *err, size_t errlen);
+/* The file a spawned server's stderr goes to, in its temp dir @dir
+ * (struct conf_vu_spawn.dir); @buf is returned. */
+const char *conf_vu_spawn_stderr_path(const char *dir, char *buf, size_t len);
 /* Has the server died of a signal (not one of ours)? CONF_PEER_CRASH with
  * @detail written, else CONF_PASS (also when it is running). */
 int conf_vu_spawn_poll(struct conf_vu_spawn *sp, char *detail, size_t len);

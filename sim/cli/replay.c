@@ -64,10 +64,9 @@ static int pf_server_up(struct pf_server *srv, char *err, size_t errlen)
 	r = conf_vu_spawn_start(&srv->sp, srv->cmd, PF_START_MS, err, errlen);
 	if (r < 0)
 		return r;
-	/* conf_vu_spawn_start sends the server's stderr to "stderr" in its temp
-	 * dir; holding it open keeps a sanitizer's exit report readable after
-	 * conf_vu_spawn_stop has removed the dir. */
-	snprintf(path, sizeof(path), "%s/stderr", srv->sp.dir);
+	/* Holding the server's stderr file open keeps a sanitizer's exit report
+	 * readable after conf_vu_spawn_stop has removed its dir. */
+	conf_vu_spawn_stderr_path(srv->sp.dir, path, sizeof(path));
 	srv->err_fd = open(path, O_RDONLY | O_CLOEXEC);
 	srv->up = true;
 	return 0;
