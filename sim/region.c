@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,42 +79,61 @@ fail:
 
 /* Zero a memory region: punching the whole file gives its pages back and
  * costs nothing for pages never touched (BARs can be large). */
+/* Contents to zero. Up to REGION_ZERO_MEMSET a memset is cheaper than
+ * punching a hole (a syscall, then a page fault per page touched again). */
+#define REGION_ZERO_MEMSET (64u * 1024)
+
 static void region_zero(struct region *r)
 {
 	if (!r->mem)
 		return;
-	if (fallocate(r->memfd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, (off_t)r->size) < 0)
+	if (r->size <= REGION_ZERO_MEMSET ||
+	    fallocate(r->memfd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, (off_t)r->size) < 0)
 		memset(r->mem, 0, r->size);
 }
 
 /* Expansion ROM image: the 0x55 0xAA signature, the length in 512-byte
- * units, then a pattern that depends only on the offset. */
-/* The ROM's content: byte i is (uint8_t)(i ^ (i >> 8) ^ (i >> 16) ^ 0x3c).
- * Within a 256-byte chunk c that is j ^ k(c) with k(c) = c ^ (c >> 8) ^ 0x3c,
- * so each chunk is the identity pattern XORed with one byte, done a word at a
- * time: a device is built per fuzz input, and a byte loop over a 64 KiB ROM
- * was the largest cost of the session targets. */
+ * units, then a pattern that depends only on the offset: byte i is
+ * (uint8_t)(i ^ (i >> 8) ^ (i >> 16) ^ 0x3c). With i = h * 64 KiB + l that
+ * is rom_tpl[l] ^ (uint8_t)h: block h is a copy of one table XORed with
+ * the byte h. A device is built (or renewed) per fuzz input, and computing
+ * the pattern a byte or a word at a time was a large part of the session
+ * targets' cost. */
+static uint8_t rom_tpl[64 * 1024];
+static pthread_once_t rom_tpl_once = PTHREAD_ONCE_INIT;
+
+static void rom_tpl_init(void)
+{
+	uint32_t l;
+
+	for (l = 0; l < sizeof(rom_tpl); l++)
+		rom_tpl[l] = (uint8_t)(l ^ (l >> 8) ^ 0x3c);
+}
+
 static void region_rom_fill(struct region *r)
 {
-	uint64_t base[32], c, w;
-	unsigned j;
+	uint64_t blk, off, k;
 
-	for (j = 0; j < 256; j++)
-		((uint8_t *)base)[j] = (uint8_t)j;
-	for (c = 0; c * 256 < r->size; c++) {
-		uint64_t k = (uint8_t)(c ^ (c >> 8) ^ 0x3c) * 0x0101010101010101ull;
-		uint64_t left = r->size - c * 256;
+	pthread_once(&rom_tpl_once, rom_tpl_init);
+	for (blk = 0; blk * sizeof(rom_tpl) < r->size; blk++) {
+		uint64_t at = blk * sizeof(rom_tpl), n = r->size - at;
+		uint8_t x = (uint8_t)blk;
 
-		if (left >= 256) {
-			for (w = 0; w < 32; w++) {
-				uint64_t v = base[w] ^ k;
+		if (n > sizeof(rom_tpl))
+			n = sizeof(rom_tpl);
+		memcpy(r->mem + at, rom_tpl, n);
+		if (!x)
+			continue;
+		k = x * 0x0101010101010101ull;
+		for (off = 0; off + 8 <= n; off += 8) {
+			uint64_t v;
 
-				memcpy(r->mem + c * 256 + w * 8, &v, 8);
-			}
-		} else {
-			for (j = 0; j < left; j++)
-				r->mem[c * 256 + j] = (uint8_t)(j ^ k);
+			memcpy(&v, r->mem + at + off, 8);
+			v ^= k;
+			memcpy(r->mem + at + off, &v, 8);
 		}
+		for (; off < n; off++)
+			r->mem[at + off] ^= x;
 	}
 	r->mem[0] = 0x55;
 	r->mem[1] = 0xaa;

@@ -54,6 +54,13 @@ static void prof_a(struct vfsim_profile *p)
 	p->rom_size = 0x10000;
 }
 
+/* A with a 256K ROM: four 64K blocks of the pattern. */
+static void prof_a_rom256k(struct vfsim_profile *p)
+{
+	prof_a(p);
+	p->rom_size = 0x40000;
+}
+
 /* B: PCIe, VGA, no BARs, two device-specific regions (one write-only). */
 static void prof_b(struct vfsim_profile *p)
 {
@@ -259,9 +266,9 @@ static void test_rw_rules(void **state)
 
 /* Expansion ROM: starts with the 0x55 0xAA signature (PCI 3.0 6.3.1.1),
  * writes are refused, reset restores a scribbled image. */
-static void test_rom(void **state)
+static void rom_check(void (*fill)(struct vfsim_profile *p))
 {
-	struct vfsim_dev *a = dev_new(prof_a), *fresh = dev_new(prof_a);
+	struct vfsim_dev *a = dev_new(fill), *fresh = dev_new(fill);
 	const struct region *r = region_get(a->regions, 6);
 	uint8_t sig[2], buf[4] = { 1, 2, 3, 4 };
 
@@ -283,6 +290,17 @@ static void test_rom(void **state)
 	assert_memory_equal(r->mem, region_get(fresh->regions, 6)->mem, r->size);
 	dev_free(a);
 	dev_free(fresh);
+}
+
+static void test_rom(void **state)
+{
+	rom_check(prof_a);
+}
+
+/* Past the first 64K the pattern's i >> 16 term is no longer 0. */
+static void test_rom_large(void **state)
+{
+	rom_check(prof_a_rom256k);
 }
 
 /* CONFIG goes to cfg.c: interrupt line is RW, vendor ID is RO. */
@@ -477,6 +495,7 @@ int main(void)
 		cmocka_unit_test(test_memfd_shared),
 		cmocka_unit_test(test_rw_rules),
 		cmocka_unit_test(test_rom),
+		cmocka_unit_test(test_rom_large),
 		cmocka_unit_test(test_config_region),
 		cmocka_unit_test(test_msix_table),
 		cmocka_unit_test(test_msix_pba),
