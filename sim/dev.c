@@ -72,6 +72,51 @@ void vfsim_dev_free(struct vfsim_dev *dev)
 	free(dev);
 }
 
+/* What vfsim_dev_new builds, rebuilt around the region set and the config
+ * space: the region memfds and mappings are the expensive part of a device
+ * and stay, their contents go back to power-on values (region_set_reset),
+ * and so do the config bytes (cfg_reset). IRQ, migration and DMA logging
+ * state is freed and made again, so no state of the model outlives the
+ * call; fuzz-server's FUZZ_SERVER_CHECK_RENEW compares the result with a
+ * fresh device after every input it replays. */
+int dev_renew(struct vfsim_dev *dev)
+{
+	const struct vfsim_profile *p = &dev->prof;
+	int r;
+
+	if (dev->dma)
+		return -EBUSY;		/* a front end still has the device */
+	dmalog_free(dev->dmalog);
+	mig_free(dev->mig);
+	irq_free(dev->irq);
+	if (dev->low_power_wakeup_fd >= 0)
+		close(dev->low_power_wakeup_fd);
+	dev->dmalog = NULL;
+	dev->mig = NULL;
+	dev->irq = NULL;
+	dev->low_power = false;
+	dev->low_power_wakeup_fd = -1;
+	dev->faults = 0;
+	/* Of the config space only the current bytes change after cfg_new;
+	 * the reset image and the masks are the profile's. */
+	cfg_reset(dev->cfg);
+	r = irq_new(dev, &dev->irq);
+	if (r < 0)
+		return r;
+	if (p->mig_flags) {
+		r = mig_new(dev, p->mig_flags, &dev->mig);
+		if (r < 0)
+			return r;
+	}
+	if (p->dma_logging) {
+		r = dmalog_new(&dev->dmalog);
+		if (r < 0)
+			return r;
+	}
+	region_set_reset(dev->regions);
+	return 0;
+}
+
 void dev_set_faults(struct vfsim_dev *dev, uint64_t faults)
 {
 	if (!dev)

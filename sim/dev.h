@@ -39,6 +39,12 @@ struct vfsim_dev {
 	uint64_t faults;
 };
 
+/* Back to the state vfsim_dev_new(&dev->prof) gives, keeping the region
+ * set's memfds and mappings (fuzz-server reuses one device per process).
+ * 0, -EBUSY while a front end has the device (dev->dma set), or -ENOMEM:
+ * then only vfsim_dev_free may follow. */
+int dev_renew(struct vfsim_dev *dev);
+
 /* The front end's fault mask (vfsim_vu_server_config.faults,
  * vfsim_host_set_faults) for the model code it shares: mig.c and
  * mig-stream.c read dev->faults, DMA logging gets a copy. */

@@ -23,7 +23,10 @@
 #include "include/vfsim.h"
 #include "dev.h"
 #include "cfg.h"
+#include "dmalog.h"
 #include "engine.h"
+#include "irq.h"
+#include "mig.h"
 #include "region.h"
 #include "test-util.h"
 
@@ -85,6 +88,67 @@ static void test_reset_restores(void **state)
 	assert_int_equal(vfsim_dev_compare(a, b, diff, sizeof(diff)), 0);
 	vfsim_dev_free(a);
 	vfsim_dev_free(b);
+}
+
+/* dev_renew (fuzz-server's per-input reset): a device used every way a
+ * session can use it comes back equal to a fresh one, config bytes, every
+ * region (the 1 MiB BAR2 through a punched hole, the small ones through
+ * memset, the ROM) and IRQ state included, with migration RUNNING, DMA
+ * logging off, no low-power entry and no trigger left; -EBUSY while a
+ * front end still has the device. */
+static void test_renew(void **state)
+{
+	struct vfsim_dev *a = tu_dev_from("dmaengine"), *fresh = tu_dev_from("dmaengine");
+	const struct vfsim_profile *p = vfsim_dev_profile(a);
+	struct {
+		struct vfio_irq_set hdr;
+		int32_t fd;
+	} set = { { .argsz = sizeof(set), .flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
+		    .index = VFIO_PCI_MSIX_IRQ_INDEX, .start = 0, .count = 1 }, -1 };
+	struct { uint64_t iova, length; } range = { 0x100000, 0x10000 };
+	struct vfio_device_feature_dma_logging_control ctl = { .page_size = 4096, .num_ranges = 1,
+							       .ranges = (uintptr_t)&range };
+	uint16_t cmd = 0x6;		/* command: memory space, bus master (PCI 3.0 6.2.2) */
+	uint32_t v = 0xa5a5a5a5, session = 0;
+	struct region *r;
+	char diff[256];
+	unsigned i;
+
+	assert_int_equal(cfg_write(a->cfg, 0x04, &cmd, 2), 2);
+	for (i = 0; i < region_count(a->regions); i++) {
+		r = (struct region *)region_get(a->regions, i);
+		if (r->mem && r->size)
+			memset(r->mem + r->size / 2, 0x5a, r->size / 2);	/* ROM too */
+	}
+	assert_int_equal(region_rw(a, p->engine.bar, p->engine.offset + ENGINE_REG_LEN, &v, 4, true), 4);
+	set.fd = eventfd(0, EFD_CLOEXEC);
+	assert_true(set.fd >= 0);
+	assert_int_equal(irq_set(a->irq, &set.hdr, &set.fd), 0);
+	assert_true(irq_has_trigger(a->irq, VFIO_PCI_MSIX_IRQ_INDEX, 0));
+	irq_msix_set_mask(a->irq, 1, true);
+	assert_int_equal(mig_set_state(a->mig, VFIO_DEVICE_STATE_STOP, &session), 0);
+	assert_int_equal(dmalog_start(a->dmalog, &ctl), 0);
+	a->low_power = true;
+	a->low_power_wakeup_fd = eventfd(0, EFD_CLOEXEC);
+	assert_true(vfsim_dev_compare(a, fresh, diff, sizeof(diff)) != 0);
+
+	a->dma = (struct dma_space *)1;		/* as if a front end had it */
+	assert_int_equal(dev_renew(a), -EBUSY);
+	a->dma = NULL;
+	assert_int_equal(dev_renew(a), 0);
+	if (vfsim_dev_compare(a, fresh, diff, sizeof(diff)) != 0)
+		fail_msg("renewed device differs from a fresh one: %s", diff);
+	assert_int_equal(mig_get_state(a->mig), VFIO_DEVICE_STATE_RUNNING);
+	assert_false(dmalog_active(a->dmalog));
+	assert_false(a->low_power);
+	assert_int_equal(a->low_power_wakeup_fd, -1);
+	assert_int_equal(irq_mode(a->irq), -1);
+	assert_false(irq_has_trigger(a->irq, VFIO_PCI_MSIX_IRQ_INDEX, 0));
+	assert_int_equal(irq_masked(a->irq, VFIO_PCI_MSIX_IRQ_INDEX, 1),
+			 irq_masked(fresh->irq, VFIO_PCI_MSIX_IRQ_INDEX, 1));
+	close(set.fd);
+	vfsim_dev_free(a);
+	vfsim_dev_free(fresh);
 }
 
 static void test_dma_without_iommu_faults(void **state)
@@ -198,6 +262,7 @@ int main(void)
 		cmocka_unit_test(test_every_profile_builds),
 		cmocka_unit_test(test_compare_sees_every_difference),
 		cmocka_unit_test(test_reset_restores),
+		cmocka_unit_test(test_renew),
 		cmocka_unit_test(test_dma_without_iommu_faults),
 		cmocka_unit_test(test_engine_through_uapi),
 	};
