@@ -403,6 +403,11 @@ static int vu_srv_dma_wait(struct vfsim_vu_server *s, struct vu_conn *c, uint16_
 		rc = vu_conn_recv(c, &m, true, (int)(left > 60000 ? 60000 : left));
 		if (rc == -ETIMEDOUT || rc == -EAGAIN) {
 			vu_msg_release(&m);
+			/* An in-memory transport (vu_srv_attach_transport) has no
+			 * one to feed it while we wait: what it lacks now never
+			 * comes, and spinning out the deadline would only cost. */
+			if (rc == -EAGAIN && vu_conn_fd(c) < 0)
+				return vfsim_reject(RULE_VU_SRV_DMA_TIMEOUT, -ETIMEDOUT);
 			continue;
 		}
 		if (rc < 0 && rc != -EMSGSIZE && rc != -EBADMSG) {

@@ -548,10 +548,46 @@ static void vu_srv_queue_clear(struct vfsim_vu_server *s)
 
 /* ---- public API ------------------------------------------------------------------ */
 
+/* @cfg (NULL: all defaults) with the defaults filled in and checked, and
+ * what we advertise derived from it. */
+static int vu_srv_config_apply(struct vfsim_vu_server *s, const struct vfsim_vu_server_config *cfg)
+{
+	struct vfsim_vu_server_config c = { 0 };
+
+	if (cfg)
+		c = *cfg;
+	if (!c.max_msg_fds)
+		c.max_msg_fds = VU_SRV_DEFAULT_MAX_MSG_FDS;
+	if (!c.max_data_xfer_size)
+		c.max_data_xfer_size = VU_DEFAULT_MAX_DATA_XFER;
+	if (!c.max_dma_maps)
+		c.max_dma_maps = VU_DEFAULT_MAX_DMA_MAPS;
+	if (!c.pgsizes)
+		c.pgsizes = VU_DEFAULT_PGSIZES;
+	if (c.dma_timeout_ms <= 0)
+		c.dma_timeout_ms = VU_SRV_DEFAULT_DMA_TIMEOUT_MS;
+	/* What our receive path can hold, and what a peer may believe. */
+	if (c.max_msg_fds > VU_MAX_FDS_PER_MSG || c.max_data_xfer_size > VU_LIMIT_MAX_DATA_XFER ||
+	    (c.pgsizes & 4095) ||
+	    c.quirks & ~(VFSIM_VU_QUIRK_QEMU_DMA | VFSIM_VU_QUIRK_IOFDS_48 | VFSIM_VU_QUIRK_ERROR_PAYLOAD))
+		return vfsim_reject(RULE_VU_SRV_CONFIG, -EINVAL);
+	s->cfg = c;
+	vu_caps_default(&s->own);
+	s->own.max_msg_fds = c.max_msg_fds;
+	s->own.max_data_xfer_size = c.max_data_xfer_size;
+	s->own.max_dma_maps = c.max_dma_maps;
+	s->own.pgsizes = c.pgsizes;
+	s->own.twin_socket = c.twin_socket;
+	s->own.twin_fd_index = -1;
+	s->own.write_multiple = c.write_multiple;
+	return 0;
+}
+
 int vfsim_vu_server_new(struct vfsim_dev *dev, const struct vfsim_vu_server_config *cfg,
 			struct vfsim_vu_server **ret)
 {
 	struct vfsim_vu_server *s;
+	int r;
 
 	vfsim_reject_clear();
 	if (!dev || !ret)
@@ -560,44 +596,36 @@ int vfsim_vu_server_new(struct vfsim_dev *dev, const struct vfsim_vu_server_conf
 	if (!s)
 		return -ENOMEM;
 	s->dev = dev;
-	if (cfg)
-		s->cfg = *cfg;
-	if (!s->cfg.max_msg_fds)
-		s->cfg.max_msg_fds = VU_SRV_DEFAULT_MAX_MSG_FDS;
-	if (!s->cfg.max_data_xfer_size)
-		s->cfg.max_data_xfer_size = VU_DEFAULT_MAX_DATA_XFER;
-	if (!s->cfg.max_dma_maps)
-		s->cfg.max_dma_maps = VU_DEFAULT_MAX_DMA_MAPS;
-	if (!s->cfg.pgsizes)
-		s->cfg.pgsizes = VU_DEFAULT_PGSIZES;
-	if (s->cfg.dma_timeout_ms <= 0)
-		s->cfg.dma_timeout_ms = VU_SRV_DEFAULT_DMA_TIMEOUT_MS;
-	/* What our receive path can hold, and what a peer may believe. */
-	if (s->cfg.max_msg_fds > VU_MAX_FDS_PER_MSG ||
-	    s->cfg.max_data_xfer_size > VU_LIMIT_MAX_DATA_XFER ||
-	    (s->cfg.pgsizes & 4095) || s->cfg.quirks & ~(VFSIM_VU_QUIRK_QEMU_DMA |
-							  VFSIM_VU_QUIRK_IOFDS_48 |
-							  VFSIM_VU_QUIRK_ERROR_PAYLOAD)) {
+	r = vu_srv_config_apply(s, cfg);
+	if (r < 0) {
 		free(s);
-		return vfsim_reject(RULE_VU_SRV_CONFIG, -EINVAL);
+		return r;
 	}
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (s->epfd < 0) {
-		int r = -errno;
-
+		r = -errno;
 		free(s);
 		return r;
 	}
 	memset(s->ioev, -1, sizeof(s->ioev));
-	vu_caps_default(&s->own);
-	s->own.max_msg_fds = s->cfg.max_msg_fds;
-	s->own.max_data_xfer_size = s->cfg.max_data_xfer_size;
-	s->own.max_dma_maps = s->cfg.max_dma_maps;
-	s->own.pgsizes = s->cfg.pgsizes;
-	s->own.twin_socket = s->cfg.twin_socket;
-	s->own.twin_fd_index = -1;
-	s->own.write_multiple = s->cfg.write_multiple;
 	*ret = s;
+	return 0;
+}
+
+int vu_srv_reconfigure(struct vfsim_vu_server *s, const struct vfsim_vu_server_config *cfg)
+{
+	int r;
+
+	vfsim_reject_clear();
+	if (s->conn)
+		return -EBUSY;
+	r = vu_srv_config_apply(s, cfg);
+	if (r < 0)
+		return r;
+	/* what a server carries from one client to the next */
+	s->dma_id = 0;
+	s->mig_session = 0;
+	s->in_dma = false;
 	return 0;
 }
 
@@ -610,19 +638,22 @@ void vfsim_vu_server_free(struct vfsim_vu_server *s)
 	free(s);
 }
 
-int vfsim_vu_server_attach(struct vfsim_vu_server *s, int fd)
+/* Attach over @fd, or with @fd < 0 over the transport @ops (which has no
+ * fd to watch: the owner calls process when it has fed bytes). */
+static int vu_srv_attach(struct vfsim_vu_server *s, int fd, const struct vu_conn_ops *ops)
 {
 	int r;
 
 	vfsim_reject_clear();
-	if (!s || fd < 0)
+	if (!s || (fd < 0 && !ops))
 		return -EINVAL;
 	if (s->conn)
 		return -EBUSY;
 	/* From here on the fd is ours, also on failure. */
-	r = vu_conn_new(fd, VU_SRV_VERSION_MAX_MSG, vu_srv_conn_max_fds(s), NULL, &s->conn);
+	r = vu_conn_new(fd, VU_SRV_VERSION_MAX_MSG, vu_srv_conn_max_fds(s), ops, &s->conn);
 	if (r < 0) {
-		close(fd);
+		if (fd >= 0)
+			close(fd);
 		return r;
 	}
 	/* a client that stops reading its replies is dropped, not waited for */
@@ -630,7 +661,7 @@ int vfsim_vu_server_attach(struct vfsim_vu_server *s, int fd)
 	vu_conn_set_faults(s->conn, s->cfg.faults);
 	/* the model code shared with the uAPI front end deviates too */
 	dev_set_faults(s->dev, s->cfg.faults);
-	r = vu_srv_watch(s, fd, VU_SRV_EV_CONN);
+	r = fd >= 0 ? vu_srv_watch(s, fd, VU_SRV_EV_CONN) : 0;
 	if (r < 0) {
 		vu_conn_free(s->conn);
 		s->conn = NULL;
@@ -638,7 +669,8 @@ int vfsim_vu_server_attach(struct vfsim_vu_server *s, int fd)
 	}
 	r = vu_srv_dma_attach(s);
 	if (r < 0) {
-		vu_srv_unwatch(s, fd);
+		if (fd >= 0)
+			vu_srv_unwatch(s, fd);
 		vu_conn_free(s->conn);
 		s->conn = NULL;
 		return r;
@@ -648,6 +680,18 @@ int vfsim_vu_server_attach(struct vfsim_vu_server *s, int fd)
 	s->in_dma = false;
 	vu_caps_default(&s->peer);
 	return 0;
+}
+
+int vfsim_vu_server_attach(struct vfsim_vu_server *s, int fd)
+{
+	return vu_srv_attach(s, fd, NULL);	/* fd < 0: -EINVAL */
+}
+
+int vu_srv_attach_transport(struct vfsim_vu_server *s, const struct vu_conn_ops *ops)
+{
+	if (!ops)
+		return -EINVAL;
+	return vu_srv_attach(s, -1, ops);
 }
 
 int vfsim_vu_server_fd(const struct vfsim_vu_server *s)
@@ -677,7 +721,8 @@ void vfsim_vu_server_detach(struct vfsim_vu_server *s)
 	s->twin_watched = false;
 	vu_conn_free(s->twin);
 	s->twin = NULL;
-	vu_srv_unwatch(s, vu_conn_fd(s->conn));
+	if (vu_conn_fd(s->conn) >= 0)
+		vu_srv_unwatch(s, vu_conn_fd(s->conn));
 	vu_conn_free(s->conn);
 	s->conn = NULL;
 	s->negotiated = false;

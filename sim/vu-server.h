@@ -121,6 +121,19 @@ int vu_srv_reply_alloc(struct vu_srv_reply *rep, size_t len, uint8_t **ret);
 /* The reply echoes the first @len bytes of the request. */
 int vu_srv_reply_echo(struct vu_srv_reply *rep, const struct vu_msg *m, size_t len);
 
+/* vu-server.c: attach a client over an in-memory transport instead of a
+ * socket (fuzz-server and tests): @ops carry the bytes and fds, and with
+ * no fd to poll the owner calls vfsim_vu_server_process after feeding.
+ * Nothing can feed it while the server waits for a DMA reply, so a reply
+ * the transport does not hold by then is a timeout at once. */
+int vu_srv_attach_transport(struct vfsim_vu_server *s, const struct vu_conn_ops *ops);
+/* vu-server.c: give a detached server a new config (checked as
+ * vfsim_vu_server_new does) and forget what it carries from one client to
+ * the next (DMA message ids, the migration data session), so that it
+ * behaves as a new server on the same device (fuzz-server reuses one).
+ * -EBUSY with a client attached, -EINVAL for a config new refuses. */
+int vu_srv_reconfigure(struct vfsim_vu_server *s, const struct vfsim_vu_server_config *cfg);
+
 typedef int (*vu_srv_handler)(struct vfsim_vu_server *s, struct vu_msg *m, struct vu_srv_reply *rep);
 
 /* vu-server-dma.c */
