@@ -12,6 +12,14 @@ src=${SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/vfsim
 [ -d "$src/sim" ] || src=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$src"
 
+# With coverage instrumentation in $CFLAGS (libFuzzer, AFL), leave out of the
+# feedback what every input runs the same way (fuzz/coverage-ignore.txt, as
+# -Dfuzzing does).
+case "$CFLAGS" in
+  *-fsanitize=fuzzer*|*-fsanitize-coverage=*)
+    CFLAGS="$CFLAGS -fsanitize-coverage-ignorelist=$src/fuzz/coverage-ignore.txt" ;;
+esac
+
 # The library, with the engine's instrumentation from $CFLAGS (not -Dfuzzing,
 # which adds its own), no tests.
 meson setup "$WORK/build" -Dtests=disabled -Dfuzzing=false -Dbuildtype=plain -Ddefault_library=static \
