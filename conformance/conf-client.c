@@ -619,7 +619,7 @@ static void conf_cl_teardown(struct conf_cl_proxy *p, struct conf_cl_proc *pr, i
 	}
 	conf_cl_side_close(&p->cl);
 	if (end == CONF_CL_END_CLOSED || end == CONF_CL_END_STOPPED || end == CONF_CL_END_FRAMING) {
-		conf_cl_wait_exit(pr, CONF_CL_SELF_EXIT_MS);
+		conf_cl_wait_exit(pr, p->s->exit_grace_ms ? p->s->exit_grace_ms : CONF_CL_SELF_EXIT_MS);
 		if (end == CONF_CL_END_CLOSED && pr->exited)
 			p->ss->end = CONF_CL_END_EXIT;
 	}

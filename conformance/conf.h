@@ -427,6 +427,10 @@ struct conf_cl_script {
 	int (*on_client)(struct conf_cl_proxy *p, struct conf_vu_msg *m);
 	const void *arg;		/* for the hooks: conf_cl_arg() */
 	unsigned idle_ms;		/* 0 = 400 */
+	/* After the proxy closed the connection (CONF_CL_STOP) or the client
+	 * closed its socket: how long it may take to exit on its own before it
+	 * is stopped (0 = 100 ms; vfsim fuzz judges hangs by it). */
+	unsigned exit_grace_ms;
 };
 
 /* Run one session as @s scripts it (the case deadline comes from the runner's

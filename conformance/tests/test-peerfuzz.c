@@ -6,8 +6,8 @@
  * reproducer replays as one (exit 1) and does not against the clean server
  * (exit 0); tiny Python servers that die of SIGSEGV on the first message,
  * print an AddressSanitizer report, or never answer are a crash, a crash
- * and a hang, each with a reproducer that replays. --client-cmd says it is
- * not supported (exit 2). argv[1] is the vfsim binary.
+ * and a hang, each with a reproducer that replays (--client-cmd:
+ * test-peerfuzz-client.c). argv[1] is the vfsim binary.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -220,18 +220,6 @@ static void silent_server_is_a_hang(void **state)
 	expect_finding(cmd, "hang", "hang", "300", repro, sizeof(repro));
 }
 
-static void client_cmd_is_not_supported(void **state)
-{
-	const char *args[] = { "fuzz", "--client-cmd", "true {socket}", NULL };
-	struct run r;
-
-	run_vfsim(&r, args);
-	print_on_fail(&r, r.code == 2);
-	assert_int_equal(r.code, 2);
-	assert_non_null(strstr(r.out, "not supported yet"));
-	free(r.out);
-}
-
 static int setup(void **state)
 {
 	char x[7];
@@ -259,7 +247,6 @@ int main(int argc, char **argv)
 		cmocka_unit_test(segv_server_is_a_crash),
 		cmocka_unit_test(sanitizer_report_is_a_crash),
 		cmocka_unit_test(silent_server_is_a_hang),
-		cmocka_unit_test(client_cmd_is_not_supported),
 	};
 
 	vfsim_bin = argc > 1 ? argv[1] : "../sim/cli/vfsim";

@@ -11,7 +11,7 @@
  * messages while it reproduces, then shrink payloads) and written as a
  * session file that `vfsim replay` plays again.
  *
- * --client-cmd (fuzzing a client with mutated replies) is not supported yet.
+ * --client-cmd fuzzes a client instead: fuzz-client.c.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -582,17 +582,23 @@ static void fuzz_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: vfsim fuzz --server-cmd CMD [OPTIONS]\n"
+		"       vfsim fuzz --client-cmd CMD [OPTIONS]\n"
 		"Send mutated vfio-user sessions to a server started from CMD ({socket} becomes the path it\n"
-		"must listen on) and report crashes, hangs and desynchronisation with a minimized reproducer.\n\n"
+		"must listen on), or run a client from CMD ({socket}: where it must connect) against the\n"
+		"built-in server with what the server sends mutated, and report crashes, hangs and\n"
+		"desynchronisation with a minimized reproducer.\n\n"
 		"  --server-cmd CMD      the server under test\n"
-		"  --client-cmd CMD      fuzz a client instead (not supported yet)\n"
+		"  --client-cmd CMD      the client under test: it runs a finite workload and exits\n"
+		"  --profile FILE        the built-in server's device for --client-cmd\n"
+		"                        (default fixtures/devices/dmaengine.json)\n"
 		"  --iterations N        sessions to play (default 1000 unless --time is given)\n"
 		"  --time SECONDS        stop after this long\n"
 		"  --seed N              seed of the mutations (default 1)\n"
-		"  --timeout MS          wait this long for each reply (default 1000)\n"
+		"  --timeout MS          --server-cmd: wait this long for each reply (default 1000);\n"
+		"                        --client-cmd: the time one session may take (default 5000)\n"
 		"  --spawn iteration|suite   a fresh server per session (default), or one kept alive and\n"
-		"                        restarted after a death\n"
-		"  --corpus DIR          also start from the session files (*.json) in DIR\n"
+		"                        restarted after a death (--server-cmd)\n"
+		"  --corpus DIR          also start from the session files (*.json) in DIR (--server-cmd)\n"
 		"  --out DIR             where reproducers go (default ./vfsim-fuzz-findings)\n"
 		"  --keep-going          go on after a finding (distinct findings only, at most %u)\n"
 		"  --no-minimize         write the reproducer as found\n"
@@ -601,10 +607,10 @@ static void fuzz_usage(FILE *f)
 }
 
 struct fuzz_opts {
-	const char *server_cmd, *corpus, *out;
+	const char *server_cmd, *client_cmd, *profile, *corpus, *out;
 	uint64_t iterations, seconds, seed;
 	unsigned timeout_ms;
-	bool suite, keep_going, minimize, verbose;
+	bool timeout_set, spawn_set, suite, keep_going, minimize, verbose;
 };
 
 static int fuzz_number(const char *opt, const char *s, uint64_t max, uint64_t *ret)
@@ -654,9 +660,9 @@ static int fuzz_parse(int argc, char **argv, struct fuzz_opts *o)
 		if (!strcmp(a, "--server-cmd")) {
 			o->server_cmd = val;
 		} else if (!strcmp(a, "--client-cmd")) {
-			fprintf(stderr, "vfsim fuzz: --client-cmd is not supported yet (issue #5); only "
-					"--server-cmd fuzzing is\n");
-			return -EOPNOTSUPP;
+			o->client_cmd = val;
+		} else if (!strcmp(a, "--profile")) {
+			o->profile = val;
 		} else if (!strcmp(a, "--corpus")) {
 			o->corpus = val;
 		} else if (!strcmp(a, "--out")) {
@@ -667,6 +673,7 @@ static int fuzz_parse(int argc, char **argv, struct fuzz_opts *o)
 				return -EINVAL;
 			}
 			o->suite = !strcmp(val, "suite");
+			o->spawn_set = true;
 		} else if (!strcmp(a, "--iterations")) {
 			if (fuzz_number(a, val, UINT64_MAX, &o->iterations) < 0)
 				return -EINVAL;
@@ -680,13 +687,22 @@ static int fuzz_parse(int argc, char **argv, struct fuzz_opts *o)
 			if (fuzz_number(a, val, 600000, &v) < 0 || !v)
 				return -EINVAL;
 			o->timeout_ms = (unsigned)v;
+			o->timeout_set = true;
 		} else {
 			fprintf(stderr, "vfsim fuzz: unknown option '%s'\n", a);
 			return -EINVAL;
 		}
 	}
-	if (!o->server_cmd) {
-		fprintf(stderr, "vfsim fuzz: --server-cmd CMD is required\n");
+	if (!o->server_cmd == !o->client_cmd) {
+		fprintf(stderr, "vfsim fuzz: one of --server-cmd CMD and --client-cmd CMD is required\n");
+		return -EINVAL;
+	}
+	if (o->client_cmd && (o->spawn_set || o->corpus)) {
+		fprintf(stderr, "vfsim fuzz: --spawn and --corpus apply to --server-cmd only\n");
+		return -EINVAL;
+	}
+	if (o->server_cmd && o->profile) {
+		fprintf(stderr, "vfsim fuzz: --profile applies to --client-cmd only (the server has its own device)\n");
 		return -EINVAL;
 	}
 	if (!o->iterations && !o->seconds)
@@ -767,9 +783,17 @@ int cli_fuzz(int argc, char **argv)
 	}
 	r = fuzz_parse(argc, argv, &o);
 	if (r < 0) {
-		if (r != -EOPNOTSUPP)
-			fuzz_usage(stderr);
+		fuzz_usage(stderr);
 		return CLI_EXIT_USAGE;
+	}
+	if (o.client_cmd) {
+		struct pf_cl_opts co = { .client_cmd = o.client_cmd, .out = o.out, .iterations = o.iterations,
+					 .seconds = o.seconds, .seed = o.seed, .keep_going = o.keep_going,
+					 .minimize = o.minimize, .verbose = o.verbose,
+					 .profile_path = o.profile ? o.profile : PF_CL_DEFAULT_PROFILE,
+					 .timeout_ms = o.timeout_set ? o.timeout_ms : PF_CL_TIMEOUT_MS };
+
+		return pf_cl_fuzz(&co);
 	}
 	memset(&st, 0, sizeof(st));
 	st.rng = o.seed * 0x9e3779b97f4a7c15ull + 0x632be59bd9b4e019ull;

@@ -38,6 +38,7 @@
 #include <stdint.h>
 
 #include "conf.h"
+#include "include/vfsim.h"
 
 #define PF_MAX_MSGS 64			/* messages per session */
 #define PF_MAX_PAYLOAD (64u * 1024)	/* payload bytes per message */
@@ -79,6 +80,92 @@ struct pf_server {
 	int err_fd;			/* the server's stderr file, kept open past the temp dir's removal */
 	uint64_t err_off;		/* bytes of it already scanned */
 };
+
+/* ---- fuzzing a client (pf-client.c, fuzz-client.c) ----------------------------
+ *
+ * The client under test runs its workload against the built-in server through
+ * the conformance proxy (conformance/conf-client.c); a plan of mutations
+ * alters what the server sends it. Mutation k applies to the server->client
+ * message number at (0-based, in the order the proxy sees them). What can go
+ * wrong on the client's side:
+ *   crash  - it died of a signal (or its shell says so), or its stderr has a
+ *            sanitizer report;
+ *   hang   - the proxy closed the connection and it did not exit within the
+ *            grace time (VU-CL-19), or at the session's deadline it was still
+ *            sending, several times the messages of the unaltered session;
+ *   desync - it sent something that cannot be framed (msg_size < 16 or past
+ *            64 MiB) or a message of an undefined TYPE.
+ *
+ * The plan file (JSON, written by fuzz, read by replay):
+ *   { "format": "vfsim-client-plan", "version": 1,
+ *     "finding": { "kind": "crash", "message": 3, "detail": "..." },  (optional)
+ *     "client_cmd": "...", "seed": 1, "iteration": 12,               (informational)
+ *     "mutations": [ { "at": 3, "op": "field", "a": 16, "b": 2 }, ... ] }
+ */
+#define PF_CL_MAX_MUTS 8
+#define PF_CL_GRACE_MS 2000		/* after our close: time to exit on its own */
+#define PF_CL_TIMEOUT_MS 5000		/* default budget of one session */
+#define PF_CL_DEFAULT_PROFILE FIXTURES_DIR "/devices/dmaengine.json"
+
+enum pf_cl_op {
+	PF_CL_FLIP,		/* payload byte a % len ^= b (never 0) */
+	PF_CL_FIELD,		/* a field of the command's layout (or the u32 at a) set to boundary b */
+	PF_CL_HDR,		/* header field a (id, cmd, size, flags, error) set from b */
+	PF_CL_CUT,		/* payload cut to a % len bytes */
+	PF_CL_GROW,		/* a % 4096 + 1 bytes of value b appended to the payload */
+	PF_CL_DROP,		/* not forwarded */
+	PF_CL_DUP,		/* forwarded twice */
+	PF_CL_INJECT,		/* a server request before it: DMA_READ, DMA_WRITE or command a, addr/count from b */
+	PF_CL_FDS,		/* a % 4 + 1 eventfds sent with it */
+	PF_CL_CLOSE,		/* its first a % size bytes sent, then the connection closed */
+	PF_CL_CAPS,		/* a VERSION reply: capability a set to value b */
+	PF_CL_NOPS
+};
+
+struct pf_cl_mut {
+	uint32_t at;
+	enum pf_cl_op op;
+	uint64_t a, b;
+};
+
+struct pf_cl_plan {
+	struct pf_cl_mut m[PF_CL_MAX_MUTS];
+	size_t n;
+};
+
+struct pf_client {
+	const char *cmd;		/* with {socket} */
+	const struct vfsim_profile *profile;	/* the built-in server's device */
+	unsigned timeout_ms;		/* the session's budget */
+	bool verbose;			/* the proxy's transcript and the mutations on stdout */
+	/* from the unaltered session (pf_cl_baseline) */
+	unsigned server_msgs;		/* messages the server sent */
+	unsigned client_msgs;		/* messages the client sent */
+};
+
+/* pf-client.c */
+const char *pf_cl_op_name(enum pf_cl_op op);
+/* Play @plan once: 0 with @f filled (PF_NONE: nothing wrong; f->at is the
+ * server message of the mutation that went before the finding, -1 if none),
+ * or -errno when the harness failed (@f->detail says why). @counts, when
+ * not NULL, gets {server messages, client messages} of the session. */
+int pf_cl_play(const struct pf_client *cl, const struct pf_cl_plan *plan, struct pf_finding *f,
+	       unsigned counts[2]);
+int pf_cl_plan_load(const char *path, struct pf_cl_plan *p, struct pf_finding *f, char *err, size_t errlen);
+int pf_cl_plan_save(const char *path, const struct pf_cl_plan *p, const struct pf_finding *f,
+		    const char *client_cmd, uint64_t seed, uint64_t iteration, char *err, size_t errlen);
+/* True when @path holds a client plan (its "format"), false for anything else. */
+bool pf_cl_is_plan(const char *path);
+
+/* fuzz-client.c: `vfsim fuzz --client-cmd` and `vfsim replay --client-cmd`. */
+struct pf_cl_opts {
+	const char *client_cmd, *profile_path, *out;
+	uint64_t iterations, seconds, seed;
+	unsigned timeout_ms;
+	bool keep_going, minimize, verbose;
+};
+int pf_cl_fuzz(const struct pf_cl_opts *o);
+int pf_cl_replay(const char *file, const char *client_cmd, const char *profile_path, unsigned timeout_ms);
 
 /* replay.c */
 const char *pf_kind_name(enum pf_kind k);

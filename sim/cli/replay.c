@@ -511,17 +511,22 @@ int pf_play(struct pf_server *srv, const struct pf_session *s, struct pf_finding
 static void replay_usage(FILE *f)
 {
 	fprintf(f, "usage: vfsim replay FILE --server-cmd CMD [--timeout MS]\n"
-		   "Replay a session file (from vfsim fuzz) once against a fresh server started from CMD\n"
-		   "({socket} becomes the path it must listen on) and say what happened.\n"
+		   "       vfsim replay FILE --client-cmd CMD [--profile FILE] [--timeout MS]\n"
+		   "Replay a file from vfsim fuzz once: a session file against a fresh server started from\n"
+		   "CMD ({socket} becomes the path it must listen on), or a client plan with the client\n"
+		   "started from CMD ({socket}: where it connects) against the built-in server; and say\n"
+		   "what happened. --timeout: the wait for each reply (server, default 1000 ms) or the\n"
+		   "session's budget (client, default 5000 ms).\n"
 		   "exit: 0 nothing found, 1 a crash, hang or desync, 2 usage or harness error\n");
 }
 
 int cli_replay(int argc, char **argv)
 {
 	struct pf_server srv = { .timeout_ms = CONF_VU_TIMEOUT_MS, .verbose = true, .err_fd = -1 };
+	const char *file = NULL, *client_cmd = NULL, *profile = NULL;
 	struct pf_finding rec, got;
+	bool timeout_set = false;
 	struct pf_session s;
-	const char *file = NULL;
 	char err[512];
 	int i, r;
 
@@ -543,9 +548,11 @@ int cli_replay(int argc, char **argv)
 				return CLI_EXIT_USAGE;
 			}
 			srv.timeout_ms = (unsigned)v;
-		} else if (!strcmp(a, "--client-cmd")) {
-			fprintf(stderr, "vfsim replay: --client-cmd is not supported yet (issue #5)\n");
-			return CLI_EXIT_USAGE;
+			timeout_set = true;
+		} else if (!strcmp(a, "--client-cmd") && i + 1 < argc) {
+			client_cmd = argv[++i];
+		} else if (!strcmp(a, "--profile") && i + 1 < argc) {
+			profile = argv[++i];
 		} else if (a[0] != '-' && !file) {
 			file = a;
 		} else {
@@ -554,8 +561,20 @@ int cli_replay(int argc, char **argv)
 			return CLI_EXIT_USAGE;
 		}
 	}
-	if (!file || !srv.cmd) {
+	if (!file || !srv.cmd == !client_cmd) {
 		replay_usage(stderr);
+		return CLI_EXIT_USAGE;
+	}
+	if (pf_cl_is_plan(file) != !!client_cmd) {
+		fprintf(stderr, "vfsim replay: %s is a %s: replay it with %s\n", file,
+			client_cmd ? "server session" : "client plan", client_cmd ? "--server-cmd" : "--client-cmd");
+		return CLI_EXIT_USAGE;
+	}
+	if (client_cmd)
+		return pf_cl_replay(file, client_cmd, profile ? profile : PF_CL_DEFAULT_PROFILE,
+				    timeout_set ? srv.timeout_ms : PF_CL_TIMEOUT_MS);
+	if (profile) {
+		fprintf(stderr, "vfsim replay: --profile applies to --client-cmd only\n");
 		return CLI_EXIT_USAGE;
 	}
 	r = pf_session_load(file, &s, &rec, err, sizeof(err));
