@@ -19,6 +19,29 @@
 #include "mig.h"
 #include "region.h"
 
+/* The state a device builds per life: IRQs, migration, DMA logging
+ * (vfsim_dev_new once, dev_renew each time). */
+static int dev_state_new(struct vfsim_dev *dev)
+{
+	const struct vfsim_profile *p = &dev->prof;
+	int r;
+
+	r = irq_new(dev, &dev->irq);
+	if (r < 0)
+		return r;
+	if (p->mig_flags) {
+		r = mig_new(dev, p->mig_flags, &dev->mig);
+		if (r < 0)
+			return r;
+	}
+	if (p->dma_logging) {
+		r = dmalog_new(&dev->dmalog);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 int vfsim_dev_new(const struct vfsim_profile *p, struct vfsim_dev **ret)
 {
 	struct vfsim_dev *dev;
@@ -38,19 +61,9 @@ int vfsim_dev_new(const struct vfsim_profile *p, struct vfsim_dev **ret)
 	r = region_set_new(dev, &dev->regions);
 	if (r < 0)
 		goto fail;
-	r = irq_new(dev, &dev->irq);
+	r = dev_state_new(dev);
 	if (r < 0)
 		goto fail;
-	if (p->mig_flags) {
-		r = mig_new(dev, p->mig_flags, &dev->mig);
-		if (r < 0)
-			goto fail;
-	}
-	if (p->dma_logging) {
-		r = dmalog_new(&dev->dmalog);
-		if (r < 0)
-			goto fail;
-	}
 	*ret = dev;
 	return 0;
 fail:
@@ -81,7 +94,6 @@ void vfsim_dev_free(struct vfsim_dev *dev)
  * fresh device after every input it replays. */
 int dev_renew(struct vfsim_dev *dev)
 {
-	const struct vfsim_profile *p = &dev->prof;
 	int r;
 
 	if (dev->dma)
@@ -100,19 +112,9 @@ int dev_renew(struct vfsim_dev *dev)
 	/* Of the config space only the current bytes change after cfg_new;
 	 * the reset image and the masks are the profile's. */
 	cfg_reset(dev->cfg);
-	r = irq_new(dev, &dev->irq);
+	r = dev_state_new(dev);
 	if (r < 0)
 		return r;
-	if (p->mig_flags) {
-		r = mig_new(dev, p->mig_flags, &dev->mig);
-		if (r < 0)
-			return r;
-	}
-	if (p->dma_logging) {
-		r = dmalog_new(&dev->dmalog);
-		if (r < 0)
-			return r;
-	}
 	region_set_reset(dev->regions);
 	return 0;
 }
