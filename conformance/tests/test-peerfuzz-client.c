@@ -32,23 +32,6 @@ static void run_vfsim(struct run *ret, const char *const *args)
 	run_vfsim_in(ret, vfsim_bin, tmpdir, args);
 }
 
-static void print_on_fail(const struct run *r, bool ok)
-{
-	if (!ok)
-		print_message("exit %d; output:\n%s\n", r->code, r->out);
-}
-
-static void reproducer_of(const char *out, char *buf, size_t len)
-{
-	const char *p = strstr(out, "vfsim fuzz: reproducer ");
-
-	buf[0] = '\0';
-	if (p) {
-		p += strlen("vfsim fuzz: reproducer ");
-		snprintf(buf, len, "%.*s", (int)strcspn(p, "\n"), p);
-	}
-}
-
 /* A vfio-user client with a fixed workload (VERSION, GET_INFO, three
  * GET_IRQ_INFO) that checks each reply's id, command, flags and size. */
 static const char py_client[] =
@@ -106,42 +89,11 @@ static bool have_python(char *script, size_t len)
 	return true;
 }
 
-/* Fuzz @client_cmd; expect a finding of @kind whose plan (its path into
- * @repro) replays as one. */
+/* Fuzz @client_cmd: a finding of @kind whose plan replays as one. */
 static void expect_finding(const char *client_cmd, const char *kind, const char *tag, char *repro, size_t len)
 {
-	char outdir[128], want[64];
-	struct run r, rp;
-	struct stat st;
-	bool ok;
-
-	snprintf(outdir, sizeof(outdir), "%s/findings-%s", tmpdir, tag);
-	{
-		const char *args[] = { "fuzz", "--client-cmd", client_cmd, "--iterations", "40", "--seed", "1",
-				       "--out", outdir, NULL };
-
-		run_vfsim(&r, args);
-	}
-	snprintf(want, sizeof(want), ": %s after server message", kind);
-	reproducer_of(r.out, repro, len);
-	ok = r.code == 1 && strstr(r.out, want) && repro[0] && stat(repro, &st) == 0 &&
-	     strstr(r.out, "replay with: vfsim replay ");
-	print_on_fail(&r, ok);
-	assert_int_equal(r.code, 1);
-	assert_non_null(strstr(r.out, want));
-	assert_true(repro[0] && stat(repro, &st) == 0);
-	{
-		const char *args[] = { "replay", repro, "--client-cmd", client_cmd, NULL };
-
-		run_vfsim(&rp, args);
-	}
-	snprintf(want, sizeof(want), "vfsim replay: %s after server message", kind);
-	ok = rp.code == 1 && strstr(rp.out, want);
-	print_on_fail(&rp, ok);
-	assert_int_equal(rp.code, 1);
-	assert_non_null(strstr(rp.out, want));
-	free(r.out);
-	free(rp.out);
+	expect_fuzz_finding(vfsim_bin, tmpdir, "--client-cmd", client_cmd, "40", NULL, kind, "after server message",
+			    tag, repro, len);
 }
 
 static void builtin_cmd(char *buf, size_t len)
@@ -301,20 +253,13 @@ static void usage_mistakes(void **state)
 
 static int setup(void **state)
 {
-	char x[7];
-
-	memset(x, 'X', 6);	/* mkdtemp's template, built so it does not read as a marker */
-	x[6] = '\0';
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/vfsim-test-pfclient-%s", x);
-	return mkdtemp(tmpdir) ? 0 : -1;
+	return run_tmpdir_make(tmpdir, sizeof(tmpdir), "pfclient");
 }
 
+/* the fuzz runs' findings and the Python script, all under our dir */
 static int teardown(void **state)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	return run_tmpdir_remove(tmpdir);
 }
 
 int main(int argc, char **argv)

@@ -42,61 +42,13 @@ static void run_vfsim(struct run *ret, const char *const *args)
 	run_vfsim_in(ret, vfsim_bin, tmpdir, args);
 }
 
-static void print_on_fail(const struct run *r, bool ok)
-{
-	if (!ok)
-		print_message("exit %d; output:\n%s\n", r->code, r->out);
-}
-
-/* The reproducer path fuzz printed ("reproducer PATH"), into @buf. */
-static void reproducer_of(const char *out, char *buf, size_t len)
-{
-	const char *p = strstr(out, "vfsim fuzz: reproducer ");
-
-	buf[0] = '\0';
-	if (p) {
-		p += strlen("vfsim fuzz: reproducer ");
-		snprintf(buf, len, "%.*s", (int)strcspn(p, "\n"), p);
-	}
-}
-
 /* Fuzz @server_cmd (findings under @tag); expect a finding of @kind with a
  * reproducer file (its path in @repro) that replays as one (exit 1). */
 static void expect_finding(const char *server_cmd, const char *kind, const char *tag, const char *timeout_ms,
 			   char *repro, size_t len)
 {
-	char outdir[128], want[64];
-	struct run r, rp;
-	struct stat st;
-	bool ok;
-
-	snprintf(outdir, sizeof(outdir), "%s/findings-%s", tmpdir, tag);
-	{
-		const char *args[] = { "fuzz", "--server-cmd", server_cmd, "--iterations", "30", "--seed", "1",
-				       "--out", outdir, "--timeout", timeout_ms, NULL };
-
-		run_vfsim(&r, args);
-	}
-	snprintf(want, sizeof(want), "vfsim fuzz: %s at message", kind);
-	reproducer_of(r.out, repro, len);
-	ok = r.code == 1 && strstr(r.out, want) && repro[0] && stat(repro, &st) == 0 &&
-	     strstr(r.out, "replay with: vfsim replay ");
-	print_on_fail(&r, ok);
-	assert_int_equal(r.code, 1);
-	assert_non_null(strstr(r.out, want));
-	assert_true(repro[0] && stat(repro, &st) == 0);
-	{
-		const char *args[] = { "replay", repro, "--server-cmd", server_cmd, "--timeout", timeout_ms, NULL };
-
-		run_vfsim(&rp, args);
-	}
-	snprintf(want, sizeof(want), "vfsim replay: %s at message", kind);
-	ok = rp.code == 1 && strstr(rp.out, want);
-	print_on_fail(&rp, ok);
-	assert_int_equal(rp.code, 1);
-	assert_non_null(strstr(rp.out, want));
-	free(r.out);
-	free(rp.out);
+	expect_fuzz_finding(vfsim_bin, tmpdir, "--server-cmd", server_cmd, "30", timeout_ms, kind, "at message",
+			    tag, repro, len);
 }
 
 static void clean_server_has_no_finding(void **state)
@@ -222,21 +174,13 @@ static void silent_server_is_a_hang(void **state)
 
 static int setup(void **state)
 {
-	char x[7];
-
-	memset(x, 'X', 6);	/* mkdtemp's template, built so it does not read as a marker */
-	x[6] = '\0';
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/vfsim-test-peerfuzz-%s", x);
-	return mkdtemp(tmpdir) ? 0 : -1;
+	return run_tmpdir_make(tmpdir, sizeof(tmpdir), "peerfuzz");
 }
 
+/* the fuzz runs' findings and the Python script, all under our dir */
 static int teardown(void **state)
 {
-	char cmd[128];
-
-	/* the fuzz runs' findings and the Python script, all under our dir */
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	return run_tmpdir_remove(tmpdir);
 }
 
 int main(int argc, char **argv)

@@ -373,23 +373,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "test-spawn: no vfsim binary at %s; skipped\n", vfsim_bin);
 		return 77;
 	}
-	char tmpl[7] = { 0 };
-
-	memset(tmpl, 'X', 6);	/* mkdtemp's template, built so it does not read as a marker */
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/vfsim-spawn-test-%s", tmpl);
-	if (!mkdtemp(tmpdir))
+	if (run_tmpdir_make(tmpdir, sizeof(tmpdir), "spawn") < 0)
 		return 1;
 	r = cmocka_run_group_tests(tests, NULL, NULL);
-	{
-		char path[128];
-
-		snprintf(path, sizeof(path), "%s/out", tmpdir);
-		unlink(path);
-		snprintf(path, sizeof(path), "%s/pids", tmpdir);
-		unlink(path);
-		snprintf(path, sizeof(path), "%s/socks", tmpdir);
-		unlink(path);
-		rmdir(tmpdir);
-	}
+	run_tmpdir_remove(tmpdir);
 	return r;
 }

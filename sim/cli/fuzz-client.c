@@ -281,16 +281,5 @@ int pf_cl_replay(const char *file, const char *client_cmd, const char *profile_p
 	cl.verbose = true;
 	r = pf_cl_play(&cl, &p, &got, NULL);
 	vfsim_profile_free(prof);
-	if (r < 0) {
-		fprintf(stderr, "vfsim replay: %s\n", got.detail);
-		return CLI_EXIT_USAGE;
-	}
-	if (got.kind == PF_NONE) {
-		printf("vfsim replay: nothing found: the finding does not reproduce\n");
-		return 0;
-	}
-	printf("vfsim replay: %s after server message %ld: %s\n", pf_kind_name(got.kind), got.at, got.detail);
-	if (rec.kind != PF_NONE && rec.kind != got.kind)
-		printf("vfsim replay: (the file recorded a %s)\n", pf_kind_name(rec.kind));
-	return CLI_EXIT_FAIL;
+	return pf_replay_verdict(r, &rec, &got, "after server message");
 }

@@ -167,6 +167,20 @@ struct pf_cl_opts {
 int pf_cl_fuzz(const struct pf_cl_opts *o);
 int pf_cl_replay(const char *file, const char *client_cmd, const char *profile_path, unsigned timeout_ms);
 
+/* pf-session.c: what the two file formats share (json-c). */
+struct json_object;
+/* @path read as JSON whose "format" is @format: its root (json_object_put
+ * it), or NULL with @err saying why. */
+struct json_object *pf_json_load(const char *path, const char *format, char *err, size_t errlen);
+/* The file's "finding" into @f (kind PF_NONE, at -1 when it has none). */
+void pf_json_finding(struct json_object *root, struct pf_finding *f);
+/* A new root: format, version 1, the finding (unless PF_NONE or NULL),
+ * @cmd_key: @cmd (unless NULL), seed and iteration. NULL without memory. */
+struct json_object *pf_json_root(const char *format, const struct pf_finding *f, const char *cmd_key,
+				 const char *cmd, uint64_t seed, uint64_t iteration);
+/* Write @root to @path and put it. 0 or -EIO with @err. */
+int pf_json_save(const char *path, struct json_object *root, char *err, size_t errlen);
+
 /* replay.c */
 const char *pf_kind_name(enum pf_kind k);
 const char *pf_cmd_name(uint16_t cmd);
@@ -186,6 +200,10 @@ int pf_session_save(const char *path, const struct pf_session *s, const struct p
 int pf_play(struct pf_server *srv, const struct pf_session *s, struct pf_finding *f);
 /* Stop a kept server; a crash it had meanwhile goes into @f when non-NULL. */
 void pf_server_down(struct pf_server *srv, struct pf_finding *f);
+/* How a replay went, printed (@where: "at message" or "after server
+ * message"), as the exit status: 2 when @r < 0 (the harness failed: @got's
+ * detail), 0 when nothing was found, 1 when @got is a finding. */
+int pf_replay_verdict(int r, const struct pf_finding *rec, const struct pf_finding *got, const char *where);
 /* @s in single quotes for a shell command line, into @buf. */
 void pf_shell_quote(const char *s, char *buf, size_t len);
 

@@ -504,26 +504,14 @@ static int pf_cl_u64(struct json_object *o, const char *key, uint64_t max, uint6
 
 int pf_cl_plan_load(const char *path, struct pf_cl_plan *p, struct pf_finding *f, char *err, size_t errlen)
 {
-	struct json_object *root, *jm, *jf, *v;
+	struct json_object *root, *jm;
 	size_t i, n;
 	int r = 0;
 
 	memset(p, 0, sizeof(*p));
-	if (f) {
-		memset(f, 0, sizeof(*f));
-		f->at = -1;
-	}
-	root = json_object_from_file(path);
-	if (!root) {
-		snprintf(err, errlen, "%s: cannot read it as JSON", path);
+	root = pf_json_load(path, "vfsim-client-plan", err, errlen);
+	if (!root)
 		return -EINVAL;
-	}
-	if (!json_object_object_get_ex(root, "format", &v) || !json_object_is_type(v, json_type_string) ||
-	    strcmp(json_object_get_string(v), "vfsim-client-plan")) {
-		snprintf(err, errlen, "%s: \"format\" is not \"vfsim-client-plan\"", path);
-		r = -EINVAL;
-		goto out;
-	}
 	if (!json_object_object_get_ex(root, "mutations", &jm) || !json_object_is_type(jm, json_type_array) ||
 	    (n = json_object_array_length(jm)) > PF_CL_MAX_MUTS) {
 		snprintf(err, errlen, "%s: \"mutations\" is not an array of at most %u", path, PF_CL_MAX_MUTS);
@@ -554,16 +542,8 @@ int pf_cl_plan_load(const char *path, struct pf_cl_plan *p, struct pf_finding *f
 		p->m[i].op = (enum pf_cl_op)k;
 	}
 	p->n = n;
-	if (f && json_object_object_get_ex(root, "finding", &jf) && json_object_is_type(jf, json_type_object)) {
-		if (json_object_object_get_ex(jf, "kind", &v) && json_object_is_type(v, json_type_string))
-			for (i = PF_CRASH; i <= PF_DESYNC; i++)
-				if (!strcmp(json_object_get_string(v), pf_kind_name((enum pf_kind)i)))
-					f->kind = (enum pf_kind)i;
-		if (json_object_object_get_ex(jf, "message", &v) && json_object_is_type(v, json_type_int))
-			f->at = (long)json_object_get_int64(v);
-		if (json_object_object_get_ex(jf, "detail", &v) && json_object_is_type(v, json_type_string))
-			snprintf(f->detail, sizeof(f->detail), "%s", json_object_get_string(v));
-	}
+	if (f)
+		pf_json_finding(root, f);
 out:
 	json_object_put(root);
 	return r;
@@ -572,32 +552,17 @@ out:
 int pf_cl_plan_save(const char *path, const struct pf_cl_plan *p, const struct pf_finding *f,
 		    const char *client_cmd, uint64_t seed, uint64_t iteration, char *err, size_t errlen)
 {
-	struct json_object *root = json_object_new_object(), *muts = json_object_new_array(), *jf;
+	struct json_object *root = pf_json_root("vfsim-client-plan", f, "client_cmd", client_cmd, seed, iteration);
+	struct json_object *muts = json_object_new_array();
 	size_t i;
-	int r = -ENOMEM;
 
 	if (!root || !muts)
-		goto out;
-	json_object_object_add(root, "format", json_object_new_string("vfsim-client-plan"));
-	json_object_object_add(root, "version", json_object_new_int(1));
-	if (f && f->kind != PF_NONE) {
-		jf = json_object_new_object();
-		if (!jf)
-			goto out;
-		json_object_object_add(jf, "kind", json_object_new_string(pf_kind_name(f->kind)));
-		json_object_object_add(jf, "message", json_object_new_int64(f->at));
-		json_object_object_add(jf, "detail", json_object_new_string(f->detail));
-		json_object_object_add(root, "finding", jf);
-	}
-	if (client_cmd)
-		json_object_object_add(root, "client_cmd", json_object_new_string(client_cmd));
-	json_object_object_add(root, "seed", json_object_new_uint64(seed));
-	json_object_object_add(root, "iteration", json_object_new_uint64(iteration));
+		goto nomem;
 	for (i = 0; i < p->n; i++) {
 		struct json_object *m = json_object_new_object();
 
 		if (!m)
-			goto out;
+			goto nomem;
 		json_object_object_add(m, "at", json_object_new_int64(p->m[i].at));
 		json_object_object_add(m, "op", json_object_new_string(pf_cl_op_name(p->m[i].op)));
 		json_object_object_add(m, "a", json_object_new_uint64(p->m[i].a));
@@ -605,13 +570,10 @@ int pf_cl_plan_save(const char *path, const struct pf_cl_plan *p, const struct p
 		json_object_array_add(muts, m);
 	}
 	json_object_object_add(root, "mutations", muts);
-	muts = NULL;
-	r = json_object_to_file_ext(path, root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-				    JSON_C_TO_STRING_NOSLASHESCAPE) < 0 ? -EIO : 0;
-out:
-	if (r < 0)
-		snprintf(err, errlen, "%s: cannot write it (%s)", path, strerror(-r));
+	return pf_json_save(path, root, err, errlen);
+nomem:
+	snprintf(err, errlen, "%s: cannot write it (%s)", path, strerror(ENOMEM));
 	json_object_put(muts);
 	json_object_put(root);
-	return r;
+	return -ENOMEM;
 }

@@ -190,28 +190,52 @@ static int pf_load_msg(struct json_object *jm, struct pf_session *s, char *err, 
 	return 0;
 }
 
+struct json_object *pf_json_load(const char *path, const char *format, char *err, size_t errlen)
+{
+	struct json_object *root = json_object_from_file(path), *v;
+
+	if (!root) {
+		snprintf(err, errlen, "%s: cannot read it as JSON", path);
+		return NULL;
+	}
+	if (!json_object_object_get_ex(root, "format", &v) || !json_object_is_type(v, json_type_string) ||
+	    strcmp(json_object_get_string(v), format)) {
+		snprintf(err, errlen, "%s: \"format\" is not \"%s\"", path, format);
+		json_object_put(root);
+		return NULL;
+	}
+	return root;
+}
+
+void pf_json_finding(struct json_object *root, struct pf_finding *f)
+{
+	struct json_object *jf, *v;
+	unsigned k;
+
+	memset(f, 0, sizeof(*f));
+	f->at = -1;
+	if (!json_object_object_get_ex(root, "finding", &jf) || !json_object_is_type(jf, json_type_object))
+		return;
+	if (json_object_object_get_ex(jf, "kind", &v) && json_object_is_type(v, json_type_string))
+		for (k = PF_CRASH; k <= PF_DESYNC; k++)
+			if (!strcmp(json_object_get_string(v), pf_kind_name((enum pf_kind)k)))
+				f->kind = (enum pf_kind)k;
+	if (json_object_object_get_ex(jf, "message", &v) && json_object_is_type(v, json_type_int))
+		f->at = (long)json_object_get_int64(v);
+	if (json_object_object_get_ex(jf, "detail", &v) && json_object_is_type(v, json_type_string))
+		snprintf(f->detail, sizeof(f->detail), "%s", json_object_get_string(v));
+}
+
 int pf_session_load(const char *path, struct pf_session *s, struct pf_finding *f, char *err, size_t errlen)
 {
-	struct json_object *root, *jmsgs, *jf, *v;
+	struct json_object *root, *jmsgs;
 	size_t i, n;
 	int r = 0;
 
 	memset(s, 0, sizeof(*s));
-	if (f) {
-		memset(f, 0, sizeof(*f));
-		f->at = -1;
-	}
-	root = json_object_from_file(path);
-	if (!root) {
-		snprintf(err, errlen, "%s: cannot read it as JSON", path);
+	root = pf_json_load(path, "vfsim-peer-session", err, errlen);
+	if (!root)
 		return -EINVAL;
-	}
-	if (!json_object_object_get_ex(root, "format", &v) || !json_object_is_type(v, json_type_string) ||
-	    strcmp(json_object_get_string(v), "vfsim-peer-session")) {
-		snprintf(err, errlen, "%s: \"format\" is not \"vfsim-peer-session\"", path);
-		r = -EINVAL;
-		goto out;
-	}
 	if (!json_object_object_get_ex(root, "messages", &jmsgs) || !json_object_is_type(jmsgs, json_type_array) ||
 	    (n = json_object_array_length(jmsgs)) > PF_MAX_MSGS) {
 		snprintf(err, errlen, "%s: \"messages\" is not an array of at most %u messages", path, PF_MAX_MSGS);
@@ -225,17 +249,8 @@ int pf_session_load(const char *path, struct pf_session *s, struct pf_finding *f
 		if (r < 0)
 			snprintf(err, errlen, "%s: %s", path, why);
 	}
-	if (r == 0 && f && json_object_object_get_ex(root, "finding", &jf) &&
-	    json_object_is_type(jf, json_type_object)) {
-		if (json_object_object_get_ex(jf, "kind", &v) && json_object_is_type(v, json_type_string))
-			for (i = PF_CRASH; i <= PF_DESYNC; i++)
-				if (!strcmp(json_object_get_string(v), pf_kind_name((enum pf_kind)i)))
-					f->kind = (enum pf_kind)i;
-		if (json_object_object_get_ex(jf, "message", &v) && json_object_is_type(v, json_type_int))
-			f->at = (long)json_object_get_int64(v);
-		if (json_object_object_get_ex(jf, "detail", &v) && json_object_is_type(v, json_type_string))
-			snprintf(f->detail, sizeof(f->detail), "%s", json_object_get_string(v));
-	}
+	if (r == 0 && f)
+		pf_json_finding(root, f);
 out:
 	if (r < 0)
 		pf_session_free(s);
@@ -269,46 +284,67 @@ static struct json_object *pf_msg_json(const struct pf_msg *m)
 	return o;
 }
 
-int pf_session_save(const char *path, const struct pf_session *s, const struct pf_finding *f,
-		    const char *server_cmd, uint64_t seed, uint64_t iteration, char *err, size_t errlen)
+struct json_object *pf_json_root(const char *format, const struct pf_finding *f, const char *cmd_key,
+				 const char *cmd, uint64_t seed, uint64_t iteration)
 {
-	struct json_object *root = json_object_new_object(), *msgs = json_object_new_array(), *jf;
-	size_t i;
-	int r = -ENOMEM;
+	struct json_object *root = json_object_new_object(), *jf;
 
-	if (!root || !msgs)
-		goto out;
-	json_object_object_add(root, "format", json_object_new_string("vfsim-peer-session"));
+	if (!root)
+		return NULL;
+	json_object_object_add(root, "format", json_object_new_string(format));
 	json_object_object_add(root, "version", json_object_new_int(1));
 	if (f && f->kind != PF_NONE) {
 		jf = json_object_new_object();
-		if (!jf)
-			goto out;
+		if (!jf) {
+			json_object_put(root);
+			return NULL;
+		}
 		json_object_object_add(jf, "kind", json_object_new_string(pf_kind_name(f->kind)));
 		json_object_object_add(jf, "message", json_object_new_int64(f->at));
 		json_object_object_add(jf, "detail", json_object_new_string(f->detail));
 		json_object_object_add(root, "finding", jf);
 	}
-	if (server_cmd)
-		json_object_object_add(root, "server_cmd", json_object_new_string(server_cmd));
-	json_object_object_add(root, "seed", json_object_new_int64((int64_t)seed));
-	json_object_object_add(root, "iteration", json_object_new_int64((int64_t)iteration));
+	if (cmd)
+		json_object_object_add(root, cmd_key, json_object_new_string(cmd));
+	json_object_object_add(root, "seed", json_object_new_uint64(seed));
+	json_object_object_add(root, "iteration", json_object_new_uint64(iteration));
+	return root;
+}
+
+int pf_json_save(const char *path, struct json_object *root, char *err, size_t errlen)
+{
+	int r = json_object_to_file_ext(path, root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+						    JSON_C_TO_STRING_NOSLASHESCAPE) < 0 ? -EIO : 0;
+
+	if (r < 0)
+		snprintf(err, errlen, "%s: cannot write it (%s)", path, strerror(-r));
+	json_object_put(root);
+	return r;
+}
+
+int pf_session_save(const char *path, const struct pf_session *s, const struct pf_finding *f,
+		    const char *server_cmd, uint64_t seed, uint64_t iteration, char *err, size_t errlen)
+{
+	struct json_object *root = pf_json_root("vfsim-peer-session", f, "server_cmd", server_cmd, seed, iteration);
+	struct json_object *msgs = json_object_new_array();
+	size_t i;
+
+	if (!root || !msgs)
+		goto nomem;
 	for (i = 0; i < s->n; i++) {
 		struct json_object *m = pf_msg_json(&s->msg[i]);
 
 		if (!m)
-			goto out;
+			goto nomem;
 		json_object_array_add(msgs, m);
 	}
 	json_object_object_add(root, "messages", msgs);
-	msgs = NULL;
-	r = json_object_to_file_ext(path, root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE) < 0 ? -EIO : 0;
-out:
-	if (r < 0)
-		snprintf(err, errlen, "%s: cannot write it (%s)", path, strerror(-r));
+	return pf_json_save(path, root, err, errlen);
+nomem:
+	snprintf(err, errlen, "%s: cannot write it (%s)", path, strerror(ENOMEM));
 	json_object_put(msgs);
 	json_object_put(root);
-	return r;
+	return -ENOMEM;
 }
 
 void pf_shell_quote(const char *s, char *buf, size_t len)

@@ -589,16 +589,21 @@ int cli_replay(int argc, char **argv)
 	fflush(stdout);
 	r = pf_play(&srv, &s, &got);
 	pf_session_free(&s);
+	return pf_replay_verdict(r, &rec, &got, "at message");
+}
+
+int pf_replay_verdict(int r, const struct pf_finding *rec, const struct pf_finding *got, const char *where)
+{
 	if (r < 0) {
-		fprintf(stderr, "vfsim replay: %s\n", got.detail);
+		fprintf(stderr, "vfsim replay: %s\n", got->detail);
 		return CLI_EXIT_USAGE;
 	}
-	if (got.kind == PF_NONE) {
+	if (got->kind == PF_NONE) {
 		printf("vfsim replay: nothing found: the finding does not reproduce\n");
 		return 0;
 	}
-	printf("vfsim replay: %s at message %ld: %s\n", pf_kind_name(got.kind), got.at, got.detail);
-	if (rec.kind != PF_NONE && rec.kind != got.kind)
-		printf("vfsim replay: (the file recorded a %s)\n", pf_kind_name(rec.kind));
+	printf("vfsim replay: %s %s %ld: %s\n", pf_kind_name(got->kind), where, got->at, got->detail);
+	if (rec->kind != PF_NONE && rec->kind != got->kind)
+		printf("vfsim replay: (the file recorded a %s)\n", pf_kind_name(rec->kind));
 	return CLI_EXIT_FAIL;
 }
