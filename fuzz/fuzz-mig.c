@@ -37,8 +37,10 @@
 #include "fuzz.h"
 #include "include/vfsim.h"
 #include "vfio-compat.h"
+#include "dev.h"
 #include "engine.h"
 #include "mig-stream.h"
+#include "uapi.h"
 
 #ifndef FIXTURES_DIR
 #define FIXTURES_DIR "fixtures"
@@ -54,35 +56,167 @@
 
 static struct vfsim_profile *prof;
 static uint8_t dma_mem[DMA_SIZE] __attribute__((aligned(4096)));
+static uint8_t stream[MAX_STREAM];	/* mode 1: what the source saved */
+
+#define MAX_DATA_FDS 4			/* a mode opens at most 3 */
 
 struct rig {
 	struct vfsim_host *host;
 	int container;
 	int group[3];
 	int devfd[3];
+	int data[MAX_DATA_FDS];		/* data fds the device gave */
+	unsigned ndata;
 	struct vfsim_dev *dev[3];
 	unsigned ndev;
 };
+
+/* ---- hosts and devices kept for the process ------------------------------------
+ *
+ * A host and three devices made per input were most of its cost (memfds,
+ * mmaps, the config space loaded from the profile). Each mode keeps its host
+ * and devices: the rig's fds are all closed after an input, and the host is
+ * reused only when its bytes are then exactly those it had right after its
+ * devices were added (nothing else reachable from it), else made anew; the
+ * devices are renewed to power-on state (dev_renew, as fuzz-server does). A
+ * refused resume is compared with a device made once and never touched.
+ * FUZZ_MIG_CHECK_RENEW (set by the replay suite) runs every input on fresh
+ * hosts and devices too and aborts unless both runs see and leave the same.
+ */
+struct kept {
+	struct vfsim_host *host;
+	struct vfsim_dev *dev[3];
+	struct vfsim_host *pristine;	/* the host's bytes after add_device */
+};
+
+static struct kept kept[2];		/* mode 0: one device, mode 1: three */
+static struct vfsim_dev *untouched;	/* as vfsim_dev_new made it */
+static bool check_renew;		/* FUZZ_MIG_CHECK_RENEW */
+static bool use_fresh;			/* this run: fresh host and devices */
+static struct vfsim_dev *fresh_dev[3];	/* what a fresh run leaves, to compare */
+static uint64_t trace;			/* FUZZ_MIG_CHECK_RENEW: hash of what a run saw */
+
+static void note(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	size_t i;
+
+	if (!check_renew)
+		return;
+	for (i = 0; i < n; i++)
+		trace = (trace ^ b[i]) * 0x100000001b3ull;	/* FNV-1a */
+}
+
+static void note_val(int64_t v)
+{
+	note(&v, sizeof(v));
+}
+
+static void kept_drop(struct kept *k)
+{
+	unsigned i;
+
+	vfsim_host_free(k->host);
+	k->host = NULL;
+	for (i = 0; i < 3; i++) {
+		vfsim_dev_free(k->dev[i]);
+		k->dev[i] = NULL;
+	}
+}
+
+static void mig_exit(void)
+{
+	unsigned i;
+
+	for (i = 0; i < 2; i++) {
+		kept_drop(&kept[i]);
+		free(kept[i].pristine);
+		kept[i].pristine = NULL;
+	}
+	vfsim_dev_free(untouched);
+	untouched = NULL;
+	vfsim_profile_free(prof);
+	prof = NULL;
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	char err[256];
 
+	if (prof)
+		return 0;
 	if (vfsim_profile_load(MIG_PROFILE, &prof, err, sizeof(err)) < 0) {
 		fprintf(stderr, "fuzz-mig: %s\n", err);
 		abort();
 	}
+	if (vfsim_dev_new(prof, &untouched) < 0)
+		abort();
+	check_renew = getenv("FUZZ_MIG_CHECK_RENEW") != NULL;
+	atexit(mig_exit);
 	return 0;
 }
 
+/* Close every fd of the rig in the kernel's release order (data, device,
+ * group, container). A fresh rig's host goes, its devices stay in
+ * fresh_dev[] to be compared; a kept rig's stay for the next input. */
 static void rig_close(struct rig *r)
 {
 	unsigned i;
 
-	vfsim_host_free(r->host);	/* closes every model fd */
+	for (i = 0; i < r->ndata; i++)
+		vfsim_close(r->host, r->data[i]);
 	for (i = 0; i < r->ndev; i++)
-		vfsim_dev_free(r->dev[i]);
+		if (r->devfd[i] >= 0)
+			vfsim_close(r->host, r->devfd[i]);
+	for (i = 0; i < r->ndev; i++)
+		if (r->group[i] >= 0)
+			vfsim_close(r->host, r->group[i]);
+	if (r->container >= 0)
+		vfsim_close(r->host, r->container);
+	if (use_fresh) {
+		vfsim_host_free(r->host);
+		for (i = 0; i < r->ndev; i++)
+			fresh_dev[i] = r->dev[i];
+	}
 	memset(r, 0, sizeof(*r));
+}
+
+/* The host and @n devices, added each alone in its group: fresh ones, or
+ * the kept ones as new. */
+static void rig_devices(struct rig *r, unsigned n)
+{
+	struct kept *k = &kept[n > 1], fresh;
+	unsigned i;
+
+	if (use_fresh) {
+		memset(&fresh, 0, sizeof(fresh));
+		k = &fresh;
+	}
+	if (k->host && memcmp(k->host, k->pristine, sizeof(*k->host)))
+		kept_drop(k);
+	for (i = 0; k->host && i < n; i++)
+		if (dev_renew(k->dev[i]) < 0)
+			kept_drop(k);
+	if (!k->host) {
+		if (vfsim_host_new(NULL, &k->host) < 0)
+			abort();
+		for (i = 0; i < n; i++) {
+			char bdf[32];
+
+			snprintf(bdf, sizeof(bdf), "0000:00:%02x.0", i + 1);
+			if (vfsim_dev_new(prof, &k->dev[i]) < 0 ||
+			    vfsim_host_add_device(k->host, k->dev[i], i + 1, bdf) < 0)
+				abort();
+		}
+		if (!use_fresh && !k->pristine && !(k->pristine = malloc(sizeof(*k->pristine))))
+			abort();
+		if (!use_fresh)
+			memcpy(k->pristine, k->host, sizeof(*k->host));
+	}
+	r->host = k->host;
+	for (i = 0; i < n; i++)
+		r->dev[i] = k->dev[i];
+	r->ndev = n;
 }
 
 /* A host with @n devices, each alone in its group, all in one type1v2
@@ -97,17 +231,12 @@ static int rig_open(struct rig *r, unsigned n)
 	unsigned i;
 
 	memset(r, 0, sizeof(*r));
-	if (vfsim_host_new(NULL, &r->host) < 0)
-		return -1;
+	r->container = r->group[0] = r->group[1] = r->group[2] = -1;
+	r->devfd[0] = r->devfd[1] = r->devfd[2] = -1;
+	rig_devices(r, n);
 	for (i = 0; i < n; i++) {
-		char path[32], bdf[32];
+		char path[32];
 
-		if (vfsim_dev_new(prof, &r->dev[i]) < 0)
-			goto fail;
-		r->ndev++;
-		snprintf(bdf, sizeof(bdf), "0000:00:%02x.0", i + 1);
-		if (vfsim_host_add_device(r->host, r->dev[i], i + 1, bdf) < 0)
-			goto fail;
 		snprintf(path, sizeof(path), "/dev/vfio/%u", i + 1);
 		r->group[i] = vfsim_open(r->host, path, O_RDWR);
 		if (r->group[i] < 0)
@@ -154,6 +283,14 @@ static int mig_feature(struct rig *r, unsigned i, uint32_t flags, uint32_t *stat
 	*state = m->device_state;
 	if (data_fd)
 		*data_fd = m->data_fd;
+	if (m->data_fd >= 0) {
+		if (r->ndata == MAX_DATA_FDS)
+			abort();
+		r->data[r->ndata++] = m->data_fd;
+	}
+	note_val(ret);
+	note_val(m->data_fd >= 0);
+	note_val(m->device_state);
 	return ret;
 }
 
@@ -179,16 +316,12 @@ static uint32_t mig_get(struct rig *r, unsigned i)
 /* The device must be as a freshly created one (a refused resume). */
 static void expect_untouched(const struct vfsim_dev *dev, const char *when)
 {
-	struct vfsim_dev *fresh;
 	char diff[256];
 
-	if (vfsim_dev_new(prof, &fresh) < 0)
-		return;
-	if (vfsim_dev_compare(fresh, dev, diff, sizeof(diff))) {
+	if (vfsim_dev_compare(untouched, dev, diff, sizeof(diff))) {
 		fprintf(stderr, "fuzz-mig: %s changed the device: %s\n", when, diff);
 		abort();
 	}
-	vfsim_dev_free(fresh);
 }
 
 /* Enter RESUMING on device @i and return its data fd. */
@@ -219,6 +352,7 @@ static void resume_feed(struct rig *r, int fd, const uint8_t *p, size_t len, con
 		if (chunk > len)
 			chunk = len;
 		w = vfsim_write(r->host, fd, p, chunk);
+		note_val(w);
 		if (w > (ssize_t)chunk)
 			abort();
 		if (w > 0)
@@ -290,6 +424,7 @@ static void fuzz_resume(const uint8_t *data, size_t size)
 	ret = mig_set(&r, 0, VFIO_DEVICE_STATE_STOP, NULL);
 	rule = vfsim_last_rule(NULL);
 	st = mig_get(&r, 0);
+	note_val(rule);
 	if (ret == 0) {
 		if (st != VFIO_DEVICE_STATE_STOP)
 			abort();
@@ -327,6 +462,7 @@ static void save_drain(struct rig *r, struct saver *s, size_t max)
 		if (want > 4096)
 			want = 4096;
 		n = vfsim_read(r->host, s->fd, s->buf + s->len, want);
+		note_val(n);
 		if (n <= 0)
 			return;
 		if ((size_t)n > want)
@@ -342,6 +478,8 @@ static void save_drain(struct rig *r, struct saver *s, size_t max)
 static void region_write(struct rig *r, unsigned index, uint64_t off, const void *p, size_t n)
 {
 	ssize_t w = vfsim_pwrite(r->host, r->devfd[0], p, n, (off_t)(((uint64_t)index << 40) | off));
+
+	note_val(w);
 
 	if (w > (ssize_t)n)
 		abort();
@@ -374,7 +512,7 @@ static void irq_action(struct rig *r, uint8_t sel, uint8_t arg)
 	set->count = (sel & 8) ? 1 + ((sel >> 5) & 1) : ((sel >> 6) & 1);
 	set->data[0] = arg & 1;
 	set->data[1] = (arg >> 1) & 1;
-	vfsim_ioctl(r->host, r->devfd[0], VFIO_DEVICE_SET_IRQS, raw);
+	note_val(vfsim_ioctl(r->host, r->devfd[0], VFIO_DEVICE_SET_IRQS, raw));
 }
 
 /* One step of device activity; returns the bytes of @p it used. */
@@ -462,9 +600,7 @@ static void fuzz_equiv(const uint8_t *data, size_t size)
 	flip_xor = data[5] ? data[5] : 1;
 	p = data + 6;
 	n = size - 6;
-	s.buf = malloc(MAX_STREAM);
-	if (!s.buf)
-		return;
+	s.buf = stream;
 	rig_open(&r, 3);	/* 0 source, 1 destination, 2 corrupted destination */
 	memset(dma_mem, 0x3c, sizeof(dma_mem));
 
@@ -491,6 +627,7 @@ static void fuzz_equiv(const uint8_t *data, size_t size)
 	save_drain(&r, &s, MAX_STREAM);
 	if (s.len < MIG_STREAM_HDR_SIZE)
 		abort();
+	note(s.buf, s.len);
 
 	/* the stream as saved restores to the source's state */
 	fd = resume_begin(&r, 1);
@@ -525,18 +662,71 @@ static void fuzz_equiv(const uint8_t *data, size_t size)
 		expect_untouched(r.dev[2], "a refused corrupted stream");
 	}
 	rig_close(&r);
-	free(s.buf);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static uint64_t run(const uint8_t *data, size_t size)
 {
-	if (!size || size > FUZZ_MAX_LEN)
-		return 0;
-	if (!prof)
-		LLVMFuzzerInitialize(NULL, NULL);
+	trace = 0xcbf29ce484222325ull;
 	if (data[0] & 1)
 		fuzz_equiv(data, size);
 	else
 		fuzz_resume(data, size);
+	return trace;
+}
+
+/* FUZZ_MIG_CHECK_RENEW: the same input on a fresh host and devices, from
+ * the same DMA memory, must see the same (trace), leave the same in DMA
+ * memory and its devices as the kept ones; the untouched device must still
+ * be as a new one. */
+static void check_fresh(const uint8_t *data, size_t size, uint64_t t_kept, const uint8_t *dma_before)
+{
+	static uint8_t dma_after[DMA_SIZE];
+	struct kept *k = &kept[data[0] & 1];
+	struct vfsim_dev *fresh;
+	char diff[256];
+	uint64_t t;
+	unsigned i;
+
+	memcpy(dma_after, dma_mem, DMA_SIZE);
+	memcpy(dma_mem, dma_before, DMA_SIZE);
+	use_fresh = true;
+	t = run(data, size);
+	use_fresh = false;
+	if (t != t_kept || memcmp(dma_after, dma_mem, DMA_SIZE)) {
+		fprintf(stderr, "fuzz-mig: kept host and devices saw other than fresh ones "
+				"(trace %016llx vs %016llx%s)\n", (unsigned long long)t_kept,
+			(unsigned long long)t, t == t_kept ? ", DMA memory differs" : "");
+		abort();
+	}
+	for (i = 0; i < 3 && fresh_dev[i]; i++) {
+		if (!k->dev[i] || vfsim_dev_compare(fresh_dev[i], k->dev[i], diff, sizeof(diff))) {
+			fprintf(stderr, "fuzz-mig: renewed device %u ended unlike a fresh one: %s\n", i,
+				k->dev[i] ? diff : "none kept");
+			abort();
+		}
+		vfsim_dev_free(fresh_dev[i]);
+		fresh_dev[i] = NULL;
+	}
+	if (vfsim_dev_new(prof, &fresh) < 0 || vfsim_dev_compare(fresh, untouched, diff, sizeof(diff))) {
+		fprintf(stderr, "fuzz-mig: the untouched device is not as a new one: %s\n", diff);
+		abort();
+	}
+	vfsim_dev_free(fresh);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static uint8_t dma_before[DMA_SIZE];
+	uint64_t t;
+
+	if (!size || size > FUZZ_MAX_LEN)
+		return 0;
+	if (!prof)
+		LLVMFuzzerInitialize(NULL, NULL);
+	if (check_renew)
+		memcpy(dma_before, dma_mem, DMA_SIZE);
+	t = run(data, size);
+	if (check_renew)
+		check_fresh(data, size, t, dma_before);
 	return 0;
 }

@@ -24,10 +24,12 @@
  *    compared with MIG_DEVICE_STATE GET after every SET;
  *  - GET_REGION_INFO (§1.2): minsz, and nothing written past argsz.
  * Type1 v1 containers are exercised but not judged (v1 unmap semantics are
- * not in the model). Everything is closed per input.
+ * not in the model). Everything is closed per input; the host and device
+ * are kept per profile and made as new for the next (slot_get).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,16 +39,17 @@
 #include "fuzz.h"
 #include "include/vfsim.h"
 #include "vfio-compat.h"
+#include "dev.h"
+#include "uapi.h"
 
 #ifndef FIXTURES_DIR
 #define FIXTURES_DIR "fixtures"
 #endif
 
 #define MAX_OPS 64
+#include "uapi-ref.h"		/* the reference model, sized by MAX_OPS */
 #define MAX_DEVFDS 4
-#define MAX_MAPS (MAX_OPS + 1)
 #define NCONT (MAX_OPS + 2)
-#define PG 4096ull
 #define BUF_PAGES 64
 #define GROUP_ID 12
 #define BDF "0000:00:04.0"
@@ -61,20 +64,6 @@ static struct vfsim_profile *profiles[NPROFILES];
 
 /* What MAP_DMA's vaddr points at: every successful map lies inside. */
 static uint8_t dma_buf[BUF_PAGES * PG] __attribute__((aligned(4096)));
-
-/* ---- the reference model ---------------------------------------------------- */
-
-struct ref_map {
-	uint64_t iova, size;
-	bool vaddr_invalid;
-};
-
-struct ref_container {
-	unsigned ngroups;
-	uint32_t iommu;			/* 0 = none, else the type */
-	unsigned nmaps;
-	struct ref_map maps[MAX_MAPS];
-};
 
 struct prog {
 	struct vfsim_host *host;
@@ -91,7 +80,8 @@ struct prog {
 	unsigned group_cont;		/* container the group is attached to (0 = none) */
 	bool group_release_pending;	/* group fd closed while device fds hold it */
 	uint32_t mig_flags, mig_state;
-	struct ref_container cont[NCONT];
+	uint64_t trace;			/* FUZZ_UAPI_CHECK_RENEW: hash of all it saw */
+	struct ref_container cont[NCONT];	/* cont[k] is cleared when container k opens */
 };
 
 static struct prog P;
@@ -124,6 +114,134 @@ static uint16_t take16(struct prog *g)
 	return lo | (uint16_t)take8(g) << 8;
 }
 
+/* ---- one host and device per profile ----------------------------------------
+ *
+ * A host and a device made per input (memfds, mmaps, a 50 KiB fd table) were
+ * most of an input's cost. Each profile keeps both: the host is reused only
+ * when its bytes are exactly those it had after vfsim_host_add_device (every
+ * fd, group and device slot free: nothing else reachable from it), else made
+ * anew; the device is renewed to power-on state (dev_renew, as fuzz-server).
+ * FUZZ_UAPI_CHECK_RENEW (set by the replay suite) runs every input on a fresh
+ * host and device too and aborts unless both runs return, read and leave the
+ * same.
+ */
+struct slot {
+	struct vfsim_host *host;
+	struct vfsim_dev *dev;
+	struct vfsim_host *pristine;	/* the host's bytes after add_device */
+};
+
+static struct slot slots[NPROFILES];
+static bool check_renew;
+
+static void slot_drop(struct slot *s)
+{
+	vfsim_host_free(s->host);
+	vfsim_dev_free(s->dev);
+	s->host = NULL;
+	s->dev = NULL;
+}
+
+static void slot_new(struct slot *s, const struct vfsim_profile *prof)
+{
+	if (vfsim_dev_new(prof, &s->dev) < 0 || vfsim_host_new(NULL, &s->host) < 0 ||
+	    vfsim_host_add_device(s->host, s->dev, GROUP_ID, BDF) < 0)
+		abort();
+}
+
+static struct slot *slot_get(unsigned i)
+{
+	struct slot *s = &slots[i];
+
+	if (s->host && (memcmp(s->host, s->pristine, sizeof(*s->host)) || dev_renew(s->dev) < 0))
+		slot_drop(s);
+	if (!s->host) {
+		slot_new(s, profiles[i]);
+		if (!s->pristine && !(s->pristine = malloc(sizeof(*s->pristine))))
+			abort();
+		memcpy(s->pristine, s->host, sizeof(*s->host));
+	}
+	return s;
+}
+
+static void slots_exit(void)
+{
+	unsigned i;
+
+	for (i = 0; i < NPROFILES; i++) {
+		slot_drop(&slots[i]);
+		free(slots[i].pristine);
+		slots[i].pristine = NULL;
+		vfsim_profile_free(profiles[i]);
+		profiles[i] = NULL;
+	}
+}
+
+/* ---- the host calls, hashed for FUZZ_UAPI_CHECK_RENEW -------------------------- */
+
+static void note(struct prog *g, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	size_t i;
+
+	if (!check_renew)
+		return;
+	for (i = 0; i < n; i++)
+		g->trace = (g->trace ^ b[i]) * 0x100000001b3ull;	/* FNV-1a */
+}
+
+/* A return value; @is_fd: a new fd's number is not part of the outcome. */
+static int note_ret(struct prog *g, int r, bool is_fd)
+{
+	int64_t v = is_fd && r >= 0 ? 0 : r;
+
+	note(g, &v, sizeof(v));
+	return r;
+}
+
+static int u_open(struct prog *g, const char *path, int flags)
+{
+	return note_ret(g, vfsim_open(g->host, path, flags), true);
+}
+
+static int u_close(struct prog *g, int fd)
+{
+	return note_ret(g, vfsim_close(g->host, fd), false);
+}
+
+static int u_ioctl(struct prog *g, int fd, unsigned long req, void *arg)
+{
+	return note_ret(g, vfsim_ioctl(g->host, fd, req, arg), req == VFIO_GROUP_GET_DEVICE_FD);
+}
+
+static ssize_t note_rw(struct prog *g, ssize_t r, const void *buf)
+{
+	note(g, &r, sizeof(r));
+	if (buf && r > 0)
+		note(g, buf, (size_t)r);
+	return r;
+}
+
+static ssize_t u_pread(struct prog *g, int fd, void *buf, size_t len, off_t off)
+{
+	return note_rw(g, vfsim_pread(g->host, fd, buf, len, off), buf);
+}
+
+static ssize_t u_pwrite(struct prog *g, int fd, const void *buf, size_t len, off_t off)
+{
+	return note_rw(g, vfsim_pwrite(g->host, fd, buf, len, off), NULL);
+}
+
+static ssize_t u_read(struct prog *g, int fd, void *buf, size_t len)
+{
+	return note_rw(g, vfsim_read(g->host, fd, buf, len), buf);
+}
+
+static ssize_t u_write(struct prog *g, int fd, const void *buf, size_t len)
+{
+	return note_rw(g, vfsim_write(g->host, fd, buf, len), NULL);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	char err[256];
@@ -135,6 +253,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 			abort();
 		}
 	}
+	check_renew = getenv("FUZZ_UAPI_CHECK_RENEW") != NULL;
+	atexit(slots_exit);
 	return 0;
 }
 
@@ -151,172 +271,6 @@ static void ref_group_detach(struct prog *g)
 		c->nmaps = 0;
 	}
 	g->group_cont = 0;
-}
-
-/* ---- type1 reference (§1.6, [6.1] check order) ------------------------------ */
-
-static bool range_allowed(uint64_t first, uint64_t last)
-{
-	/* vfsim_host_new(NULL): below 2^48 except the MSI window (inclusive ends) */
-	static const uint64_t r[][2] = {
-		{ 0, 0xfedfffffull },
-		{ 0xfef00000ull, (1ull << 48) - 1 },
-	};
-	size_t i;
-
-	for (i = 0; i < 2; i++)
-		if (first >= r[i][0] && last <= r[i][1])
-			return true;
-	return false;
-}
-
-static struct ref_map *ref_overlap(struct ref_container *c, uint64_t first, uint64_t last)
-{
-	unsigned i;
-
-	for (i = 0; i < c->nmaps; i++) {
-		struct ref_map *m = &c->maps[i];
-
-		if (m->iova <= last && m->iova + m->size - 1 >= first)
-			return m;
-	}
-	return NULL;
-}
-
-static int ref_map(struct ref_container *c, uint32_t argsz, uint32_t flags, uint64_t vaddr,
-		   uint64_t iova, uint64_t size, bool vaddr_ok)
-{
-	bool prot = flags & (VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE);
-	bool set_vaddr = flags & VFIO_DMA_MAP_FLAG_VADDR;
-	struct ref_map *m;
-
-	if (argsz < 32 || (flags & ~7u))
-		return -EINVAL;
-	if (prot == set_vaddr)
-		return -EINVAL;
-	if (!size || ((size | iova | vaddr) & (PG - 1)))
-		return -EINVAL;
-	if (iova + size - 1 < iova || vaddr + size - 1 < vaddr)
-		return -EINVAL;
-	m = ref_overlap(c, iova, iova + size - 1);
-	if (set_vaddr) {
-		if (!m)
-			return -ENOENT;
-		if (!m->vaddr_invalid || m->iova != iova || m->size != size)
-			return -EINVAL;
-		m->vaddr_invalid = false;
-		return 0;
-	}
-	if (m)
-		return -EEXIST;
-	if (!range_allowed(iova, iova + size - 1))
-		return -EINVAL;
-	if (!vaddr_ok)
-		return -EFAULT;
-	if (c->nmaps >= MAX_MAPS)
-		abort();	/* one per op at most */
-	c->maps[c->nmaps++] = (struct ref_map){ .iova = iova, .size = size };
-	return 0;
-}
-
-static int ref_unmap(struct ref_container *c, uint32_t argsz, uint32_t flags, uint64_t iova,
-		     uint64_t size, uint64_t *ret_size)
-{
-	bool all = flags & VFIO_DMA_UNMAP_FLAG_ALL, inval = flags & VFIO_DMA_UNMAP_FLAG_VADDR;
-	uint64_t first, last, total = 0;
-	unsigned i, j;
-
-	if (argsz < 24 || (flags & ~7u))
-		return -EINVAL;
-	if ((flags & VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP) && (all || inval))
-		return -EINVAL;
-	if ((flags & VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP) && argsz < 48)
-		return -EINVAL;
-	if (iova & (PG - 1))
-		return -EINVAL;
-	if (all) {
-		if (iova || size)
-			return -EINVAL;
-		first = 0;
-		last = ~0ull;
-	} else {
-		if (!size || (size & (PG - 1)) || iova + size - 1 < iova)
-			return -EINVAL;
-		first = iova;
-		last = iova + size - 1;
-		/* v2: neither end may fall inside a mapping */
-		for (i = 0; i < c->nmaps; i++) {
-			uint64_t s = c->maps[i].iova, e = s + c->maps[i].size - 1;
-
-			if ((first > s && first <= e) || (last >= s && last < e))
-				return -EINVAL;
-		}
-	}
-	if (inval) {
-		for (i = 0; i < c->nmaps; i++)
-			if (c->maps[i].iova >= first && c->maps[i].iova <= last && c->maps[i].vaddr_invalid)
-				return -EINVAL;	/* the call's marks are rolled back */
-		for (i = 0; i < c->nmaps; i++)
-			if (c->maps[i].iova >= first && c->maps[i].iova <= last) {
-				c->maps[i].vaddr_invalid = true;
-				total += c->maps[i].size;
-			}
-		*ret_size = total;
-		return 0;
-	}
-	for (i = j = 0; i < c->nmaps; i++) {
-		if (c->maps[i].iova >= first && c->maps[i].iova <= last)
-			total += c->maps[i].size;
-		else
-			c->maps[j++] = c->maps[i];
-	}
-	c->nmaps = j;
-	*ret_size = total;
-	return 0;
-}
-
-/* ---- migration reference (§1.7) ---------------------------------------------- */
-
-static bool mig_supported(uint32_t flags, uint32_t s)
-{
-	switch (s) {
-	case VFIO_DEVICE_STATE_STOP:
-	case VFIO_DEVICE_STATE_RUNNING:
-	case VFIO_DEVICE_STATE_STOP_COPY:
-	case VFIO_DEVICE_STATE_RESUMING:
-		return flags & VFIO_MIGRATION_STOP_COPY;
-	case VFIO_DEVICE_STATE_RUNNING_P2P:
-		return (flags & VFIO_MIGRATION_P2P) && (flags & VFIO_MIGRATION_STOP_COPY);
-	case VFIO_DEVICE_STATE_PRE_COPY:
-		return (flags & VFIO_MIGRATION_PRE_COPY) && (flags & VFIO_MIGRATION_STOP_COPY);
-	case VFIO_DEVICE_STATE_PRE_COPY_P2P:
-		return (flags & 7) == 7;
-	default:
-		return false;	/* ERROR is never requested; > 7 is out of range */
-	}
-}
-
-static bool is_precopy(uint32_t s)
-{
-	return s == VFIO_DEVICE_STATE_PRE_COPY || s == VFIO_DEVICE_STATE_PRE_COPY_P2P;
-}
-
-/* Expected errno of SET(@target) from @cur; *opens_fd: does the path's last
- * arc return a new data fd (the '*' cells of the combination tables). */
-static int ref_mig_set(uint32_t flags, uint32_t cur, uint32_t target, bool *opens_fd)
-{
-	*opens_fd = false;
-	if (cur == VFIO_DEVICE_STATE_ERROR || !mig_supported(flags, target))
-		return -EINVAL;
-	if (cur == VFIO_DEVICE_STATE_STOP_COPY && is_precopy(target))
-		return -EINVAL;	/* blocked: STOP_COPY -> PRE_COPY(_P2P) */
-	if (cur == target)
-		return 0;
-	if (target == VFIO_DEVICE_STATE_RESUMING)
-		*opens_fd = true;
-	else if (target == VFIO_DEVICE_STATE_STOP_COPY || is_precopy(target))
-		*opens_fd = !is_precopy(cur);	/* inside the saving group the fd continues */
-	return 0;
 }
 
 /* ---- harness helpers --------------------------------------------------------- */
@@ -339,10 +293,12 @@ static int mig_feature(struct prog *g, int fd, uint32_t argsz, uint32_t flags, u
 	f->flags = VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE | flags;
 	m->device_state = *state;
 	m->data_fd = -1;
-	r = vfsim_ioctl(g->host, fd, VFIO_DEVICE_FEATURE, buf);
+	r = u_ioctl(g, fd, VFIO_DEVICE_FEATURE, buf);
 	*state = m->device_state;
 	if (data_fd)
 		*data_fd = m->data_fd;
+	note_ret(g, m->data_fd, true);
+	note(g, state, sizeof(*state));
 	return r;
 }
 
@@ -358,13 +314,13 @@ static uint32_t mig_get(struct prog *g, int fd)
 static void close_data_fd(struct prog *g)
 {
 	if (g->data_fd >= 0)
-		vfsim_close(g->host, g->data_fd);
+		u_close(g, g->data_fd);
 	g->data_fd = -1;
 }
 
 static void close_devfd(struct prog *g, unsigned i)
 {
-	CHECK(vfsim_close(g->host, g->devfd[i]) == 0, "close of a device fd failed");
+	CHECK(u_close(g, g->devfd[i]) == 0, "close of a device fd failed");
 	g->devfd[i] = g->devfd[--g->ndevfd];
 	if (g->ndevfd)
 		return;
@@ -384,11 +340,11 @@ static void close_devfd(struct prog *g, unsigned i)
 static void op_open_container(struct prog *g)
 {
 	if (g->container >= 0) {
-		vfsim_close(g->host, g->container);
+		u_close(g, g->container);
 		g->container = -1;
 		g->cur = 0;
 	}
-	g->container = vfsim_open(g->host, "/dev/vfio/vfio", O_RDWR);
+	g->container = u_open(g, "/dev/vfio/vfio", O_RDWR);
 	CHECK(g->container >= 0, "open /dev/vfio/vfio: %d", g->container);
 	g->cur = ++g->ncont;
 	memset(&g->cont[g->cur], 0, sizeof(g->cont[g->cur]));
@@ -401,7 +357,7 @@ static void op_open_group(struct prog *g)
 	int fd;
 
 	snprintf(path, sizeof(path), "/dev/vfio/%u", exists ? GROUP_ID : GROUP_ID + 1);
-	fd = vfsim_open(g->host, path, O_RDWR);
+	fd = u_open(g, path, O_RDWR);
 	if (!exists) {
 		/* no such group */
 		CHECK(fd < 0, "open of a group that does not exist succeeded");
@@ -424,14 +380,14 @@ static void op_close(struct prog *g)
 	case 0:
 		if (g->container < 0)
 			return;
-		vfsim_close(g->host, g->container);	/* the container lives on while groups hold it */
+		u_close(g, g->container);	/* the container lives on while groups hold it */
 		g->container = -1;
 		g->cur = 0;
 		return;
 	case 1:
 		if (g->group < 0)
 			return;
-		vfsim_close(g->host, g->group);
+		u_close(g, g->group);
 		g->group = -1;
 		if (g->ndevfd)
 			g->group_release_pending = true;
@@ -456,7 +412,7 @@ static void op_set_container(struct prog *g)
 	if (g->group < 0)
 		return;
 	arg = sel == 0 ? -1 : sel == 1 ? g->group : g->container;
-	r = vfsim_ioctl(g->host, g->group, VFIO_GROUP_SET_CONTAINER, &arg);
+	r = u_ioctl(g, g->group, VFIO_GROUP_SET_CONTAINER, &arg);
 	if (arg < 0)
 		want = -EBADF;
 	else if (g->group_cont)
@@ -478,7 +434,7 @@ static void op_unset_container(struct prog *g)
 
 	if (g->group < 0)
 		return;
-	r = vfsim_ioctl(g->host, g->group, VFIO_GROUP_UNSET_CONTAINER, NULL);
+	r = u_ioctl(g, g->group, VFIO_GROUP_UNSET_CONTAINER, NULL);
 	want = !g->group_cont ? -EINVAL : g->ndevfd ? -EBUSY : 0;
 	CHECK(r == want, "UNSET_CONTAINER: %d, want %d", r, want);
 	if (r == 0)
@@ -496,7 +452,7 @@ static void op_set_iommu(struct prog *g)
 	if (g->container < 0)
 		return;
 	c = &g->cont[g->cur];
-	r = vfsim_ioctl(g->host, g->container, VFIO_SET_IOMMU, (void *)type);
+	r = u_ioctl(g, g->container, VFIO_SET_IOMMU, (void *)type);
 	if (!c->ngroups || c->iommu)
 		want = -EINVAL;
 	else if (type != VFIO_TYPE1v2_IOMMU && type != VFIO_TYPE1_IOMMU)
@@ -518,7 +474,7 @@ static void op_get_device_fd(struct prog *g)
 		return;
 	if (sel & 1)
 		name[sel % 12 + 1] ^= 1 + (sel >> 4);	/* never the name of the device */
-	r = vfsim_ioctl(g->host, g->group, VFIO_GROUP_GET_DEVICE_FD, name);
+	r = u_ioctl(g, g->group, VFIO_GROUP_GET_DEVICE_FD, name);
 	if (sel & 1)
 		want = -ENODEV;
 	else if (!g->group_cont || !g->cont[g->group_cont].iommu)
@@ -590,7 +546,7 @@ static void op_map(struct prog *g)
 	}
 	if (map.size > sizeof(dma_buf) - (map.vaddr - (uintptr_t)dma_buf) || !map.vaddr)
 		vaddr_ok = false;
-	r = vfsim_ioctl(g->host, g->container, VFIO_IOMMU_MAP_DMA, &map);
+	r = u_ioctl(g, g->container, VFIO_IOMMU_MAP_DMA, &map);
 	c = &g->cont[g->cur];
 	if (!c->ngroups || !c->iommu) {
 		CHECK(r == -EINVAL, "MAP_DMA without an IOMMU: %d", r);
@@ -627,7 +583,8 @@ static void op_unmap(struct prog *g)
 	if (um.flags & VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP)
 		um.argsz = 24 + take8(g) % 24;	/* no bitmap behind: must fail before it is read */
 	in = um;	/* size is an output too */
-	r = vfsim_ioctl(g->host, g->container, VFIO_IOMMU_UNMAP_DMA, &um);
+	r = u_ioctl(g, g->container, VFIO_IOMMU_UNMAP_DMA, &um);
+	note(g, &um.size, sizeof(um.size));
 	c = &g->cont[g->cur];
 	if (!c->ngroups || !c->iommu) {
 		CHECK(r == -EINVAL, "UNMAP_DMA without an IOMMU: %d", r);
@@ -655,7 +612,7 @@ static void op_dirty(struct prog *g)
 	d.flags = fl & 0xf;
 	if (fl & 0x10)
 		d.argsz = fl >> 5;
-	r = vfsim_ioctl(g->host, g->container, VFIO_IOMMU_DIRTY_PAGES, &d);
+	r = u_ioctl(g, g->container, VFIO_IOMMU_DIRTY_PAGES, &d);
 	c = &g->cont[g->cur];
 	bits = __builtin_popcount(d.flags & 7);
 	if (!c->ngroups || !c->iommu)
@@ -697,7 +654,7 @@ static void op_set_irqs(struct prog *g)
 			data[i] = (b >> (4 + i)) & 1;
 		}
 	}
-	vfsim_ioctl(g->host, fd, VFIO_DEVICE_SET_IRQS, raw);
+	u_ioctl(g, fd, VFIO_DEVICE_SET_IRQS, raw);
 	/* the model holds its own references, as eventfd_ctx_fdget does */
 	for (i = 0; i < 4; i++)
 		if (efd[i] >= 0)
@@ -719,7 +676,8 @@ static void op_region_info(struct prog *g)
 	memset(u.raw, 0, sizeof(u.info));
 	u.info.argsz = argsz;
 	u.info.index = index;
-	r = vfsim_ioctl(g->host, fd, VFIO_DEVICE_GET_REGION_INFO, &u.info);
+	r = u_ioctl(g, fd, VFIO_DEVICE_GET_REGION_INFO, &u.info);
+	note(g, u.raw, sizeof(u.raw));
 	/* §1.2: minsz 32; nothing is written past argsz */
 	if (argsz < 32)
 		CHECK(r == -EINVAL, "GET_REGION_INFO argsz %u: %d, want -EINVAL", argsz, r);
@@ -797,9 +755,9 @@ static void op_region_rw(struct prog *g)
 
 		for (i = 0; i < len; i++)
 			buf[i] = take8(g);
-		r = vfsim_pwrite(g->host, fd, buf, len, (off_t)off);
+		r = u_pwrite(g, fd, buf, len, (off_t)off);
 	} else {
-		r = vfsim_pread(g->host, fd, buf, len, (off_t)off);
+		r = u_pread(g, fd, buf, len, (off_t)off);
 	}
 	CHECK(r <= (ssize_t)len, "region access returned %zd for %zu bytes", r, len);
 }
@@ -815,9 +773,9 @@ static void op_data_rw(struct prog *g)
 	if (a & 1) {
 		for (i = 0; i < len; i++)
 			buf[i] = take8(g);
-		r = vfsim_write(g->host, g->data_fd, buf, len);
+		r = u_write(g, g->data_fd, buf, len);
 	} else {
-		r = vfsim_read(g->host, g->data_fd, buf, len);
+		r = u_read(g, g->data_fd, buf, len);
 	}
 	CHECK(r <= (ssize_t)len, "data fd access returned %zd for %zu bytes", r, len);
 }
@@ -828,7 +786,7 @@ static void op_reset(struct prog *g)
 
 	if (fd < 0)
 		return;
-	r = vfsim_ioctl(g->host, fd, VFIO_DEVICE_RESET, NULL);
+	r = u_ioctl(g, fd, VFIO_DEVICE_RESET, NULL);
 	/* §1.7: reset leaves ERROR (and any state) for RUNNING */
 	if (r == 0)
 		g->mig_state = VFIO_DEVICE_STATE_RUNNING;
@@ -843,7 +801,8 @@ static void (*const ops[])(struct prog *g) = {
 };
 #define NOPS (sizeof(ops) / sizeof(ops[0]))
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* One program on @host and @dev (fresh, or from slot_get); its trace. */
+static uint64_t run(struct vfsim_host *host, struct vfsim_dev *dev, const uint8_t *data, size_t size)
 {
 	struct prog *g = &P;
 	uint64_t feat[2];
@@ -852,17 +811,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned i, nops = 0;
 	int fd;
 
-	if (!size || size > FUZZ_MAX_LEN)
-		return 0;
-	if (!profiles[0])
-		LLVMFuzzerInitialize(NULL, NULL);
-	memset(g, 0, sizeof(*g));
+	/* cont[1..] are cleared as containers open: 100 KiB not to clear */
+	memset(g, 0, offsetof(struct prog, cont) + sizeof(g->cont[0]));
 	g->container = g->group = g->data_fd = -1;
-	if (vfsim_dev_new(profiles[data[0] % NPROFILES], &g->dev) < 0)
-		abort();
-	if (vfsim_host_new(NULL, &g->host) < 0 ||
-	    vfsim_host_add_device(g->host, g->dev, GROUP_ID, BDF) < 0)
-		abort();
+	g->host = host;
+	g->dev = dev;
+	g->trace = 0xcbf29ce484222325ull;
 	g->p = data + 1;
 	g->n = size - 1;
 	g->mig_state = VFIO_DEVICE_STATE_RUNNING;
@@ -876,22 +830,69 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			memset(feat, 0, sizeof(feat));
 			f->argsz = sizeof(feat);
 			f->flags = VFIO_DEVICE_FEATURE_MIGRATION | VFIO_DEVICE_FEATURE_GET;
-			CHECK(vfsim_ioctl(g->host, g->devfd[0], VFIO_DEVICE_FEATURE, feat) == 0,
+			CHECK(u_ioctl(g, g->devfd[0], VFIO_DEVICE_FEATURE, feat) == 0,
 			      "MIGRATION GET failed");
 			g->mig_flags = (uint32_t)mf->flags;
+			note(g, &g->mig_flags, sizeof(g->mig_flags));
 			CHECK(g->mig_flags & VFIO_MIGRATION_STOP_COPY, "no STOP_COPY");
 		}
 	}
-	/* close in the kernel's usual order, then the host for the rest */
+	/* close in the kernel's usual order; anything else the host holds
+	 * then makes slot_get free it and make a new one */
 	close_data_fd(g);
 	for (i = g->ndevfd; i; i--)
 		close_devfd(g, i - 1);
 	fd = g->group;
 	if (fd >= 0)
-		vfsim_close(g->host, fd);
+		u_close(g, fd);
 	if (g->container >= 0)
-		vfsim_close(g->host, g->container);
-	vfsim_host_free(g->host);
-	vfsim_dev_free(g->dev);
+		u_close(g, g->container);
+	return g->trace;
+}
+
+/* FUZZ_UAPI_CHECK_RENEW: the same program on a fresh host and device, from
+ * the same DMA buffer, must return and read the same (trace), leave the
+ * same in the DMA buffer and the device in the same state. */
+static void check_fresh(const uint8_t *data, size_t size, struct slot *s, uint64_t trace,
+			const uint8_t *dma_before)
+{
+	static uint8_t dma_after[sizeof(dma_buf)];
+	struct slot fresh;
+	char diff[256];
+	uint64_t t;
+
+	memcpy(dma_after, dma_buf, sizeof(dma_buf));
+	memcpy(dma_buf, dma_before, sizeof(dma_buf));
+	slot_new(&fresh, profiles[data[0] % NPROFILES]);
+	t = run(fresh.host, fresh.dev, data, size);
+	if (t != trace || memcmp(dma_after, dma_buf, sizeof(dma_buf))) {
+		fprintf(stderr, "fuzz-uapi: a reused host and device answered unlike fresh ones "
+				"(trace %016llx vs %016llx%s)\n", (unsigned long long)trace,
+			(unsigned long long)t, t == trace ? ", DMA buffer differs" : "");
+		abort();
+	}
+	if (vfsim_dev_compare(fresh.dev, s->dev, diff, sizeof(diff))) {
+		fprintf(stderr, "fuzz-uapi: a renewed device ended unlike a fresh one: %s\n", diff);
+		abort();
+	}
+	slot_drop(&fresh);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static uint8_t dma_before[sizeof(dma_buf)];
+	struct slot *s;
+	uint64_t trace;
+
+	if (!size || size > FUZZ_MAX_LEN)
+		return 0;
+	if (!profiles[0])
+		LLVMFuzzerInitialize(NULL, NULL);
+	s = slot_get(data[0] % NPROFILES);
+	if (check_renew)
+		memcpy(dma_before, dma_buf, sizeof(dma_buf));
+	trace = run(s->host, s->dev, data, size);
+	if (check_renew)
+		check_fresh(data, size, s, trace, dma_before);
 	return 0;
 }
