@@ -447,7 +447,9 @@ static int t1_unmap_wrap(struct conf_ctx *ctx, const struct conf_case *c)
 	return conf_pass(ctx);
 }
 
-/* 110: arg 0 the cycle, 1 an unknown iova, 2 a different size. */
+/* 110: arg 0 the cycle, 1 an unknown iova, 2 a different size, 3 a new
+ * vaddr that is not mapped in the process (6.1 takes it unchecked:
+ * vfio_dma_do_map's VADDR branch only re-accounts the pinned pages). */
 static int t1_vaddr(struct conf_ctx *ctx, const struct conf_case *c)
 {
 	unsigned mode = (unsigned)(uintptr_t)c->arg;
@@ -469,10 +471,21 @@ static int t1_vaddr(struct conf_ctx *ctx, const struct conf_case *c)
 		r = t1_map(ctx, MAPSZ, VFIO_DMA_MAP_FLAG_VADDR, VA(&t, 4), 0x800000, 2 * PG);
 		conf_expect_errno(ctx, "MAP|VADDR on an iova with no mapping", r, -ENOENT, true);
 		break;
-	default:
+	case 2:
 		r = t1_map(ctx, MAPSZ, VFIO_DMA_MAP_FLAG_VADDR, VA(&t, 4), 0x100000, 3 * PG);
 		conf_expect_errno(ctx, "MAP|VADDR with a different size", r, -EINVAL, true);
 		break;
+	default: {
+		void *gone = mmap(NULL, 2 * PG, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (gone == MAP_FAILED || munmap(gone, 2 * PG) < 0) {
+			conf_harness_error(ctx, "cannot make an unmapped address: %s", strerror(errno));
+			break;
+		}
+		r = t1_map(ctx, MAPSZ, VFIO_DMA_MAP_FLAG_VADDR, (uintptr_t)gone, 0x100000, 2 * PG);
+		conf_expect_errno(ctx, "MAP|VADDR with a vaddr no longer mapped", r, 0, true);
+		break;
+	}
 	}
 out:
 	t1_done(&t);
@@ -634,6 +647,8 @@ static const struct conf_case cases[] = {
 	  "MAP|VADDR on an iova with no mapping is ENOENT" },
 	{ "UAPI-T1-024", "UAPI-T1-110", U, NULL, t1_vaddr, (void *)2,
 	  "MAP|VADDR with a different size is EINVAL" },
+	{ "UAPI-T1-032", "UAPI-T1-110", U, NULL, t1_vaddr, (void *)3,
+	  "MAP|VADDR takes a new vaddr that is not mapped (6.1 does not check it)" },
 	{ "UAPI-T1-025", "UAPI-T1-112", U, NULL, t1_dirty_v1, NULL,
 	  "t1_dirty_v1: DIRTY_PAGES on a TYPE1 (v1) container is EACCES" },
 	{ "UAPI-T1-026", "UAPI-T1-113", U, NULL, t1_dirty_two_flags, NULL,

@@ -536,10 +536,9 @@ static void op_map(struct prog *g)
 	off = take8(g) % (BUF_PAGES - npages + 1);
 	map.vaddr = (uintptr_t)dma_buf + off * PG;
 	if (map.flags & VFIO_DMA_MAP_FLAG_VADDR)
-		/* 6.1 does not check a new vaddr (it is only used at the next
-		 * pin); the model copies through it and refuses an unmapped one
-		 * with EFAULT: a deliberate deviation, not judged here */
-		map.vaddr = (uintptr_t)dma_buf;
+		/* 6.1 takes a new vaddr unchecked: one never mapped (0x2000 is
+		 * below mmap_min_addr) must fault the device's DMA, not crash */
+		map.vaddr = (sel & 0xe0) == 0xe0 ? 0x2000 : (uintptr_t)dma_buf;
 	else if ((sel & 0xe0) == 0xe0) {
 		map.vaddr = 0;
 		vaddr_ok = false;

@@ -49,6 +49,7 @@ struct dma_mapping {
 	uint64_t vaddr;			/* 0: reached through the space's dma_ops */
 	uint32_t prot;			/* VFIO_DMA_MAP_FLAG_READ | _WRITE */
 	bool vaddr_invalid;		/* UNMAP_DMA|VADDR until MAP_DMA|VADDR */
+	bool vaddr_unchecked;		/* MAP_DMA|VADDR took it unchecked: checked at the next DMA */
 	uint64_t *bitmap;		/* one bit per smallest page while tracking, else NULL */
 };
 
@@ -438,12 +439,12 @@ static int dma_map_update_vaddr(struct dma_space *s, struct dma_mapping *d,
 		return vfsim_reject(RULE_DMA_MAP_VADDR_NOENT, -ENOENT);
 	if (!d->vaddr_invalid || d->node.start != m->iova || dma_size(d) != m->size)
 		return vfsim_reject(RULE_DMA_MAP_VADDR_MISMATCH, -EINVAL);
-	/* The kernel keeps the pages pinned and only re-accounts them; the
-	 * model copies through the new vaddr, so it must be mapped. */
-	if (!dma_vaddr_ok(s, m->vaddr, m->size))
-		return vfsim_reject(RULE_DMA_MAP_FAULT, -EFAULT);
+	/* 6.1 takes the new vaddr as it is (vfio_dma_do_map: the pages stay
+	 * pinned, only the owner is re-accounted). The model copies through
+	 * vaddr, so it checks the range at the next device access instead. */
 	d->vaddr = m->vaddr;
 	d->vaddr_invalid = false;
+	d->vaddr_unchecked = true;
 	return 0;
 }
 
@@ -722,10 +723,15 @@ int dma_dirty_pages(struct dma_space *s, struct vfio_iommu_type1_dirty_bitmap *d
  * (The kernel's vfio_dma_rw for emulated devices also requires READ for a
  * write; the model follows the IOMMU.)
  */
-static int dma_access_check(const struct dma_space *s, const struct dma_mapping *d, bool write)
+static int dma_access_check(const struct dma_space *s, struct dma_mapping *d, bool write)
 {
 	if (d->vaddr_invalid)
 		return vfsim_reject(RULE_DMA_RW_VADDR_INVALID, -EFAULT);
+	if (d->vaddr_unchecked) {
+		if (!dma_vaddr_ok(s, d->vaddr, dma_size(d)))
+			return vfsim_reject(RULE_DMA_RW_VADDR_FAULT, -EFAULT);
+		d->vaddr_unchecked = false;
+	}
 	if (!(d->prot & (write ? VFIO_DMA_MAP_FLAG_WRITE : VFIO_DMA_MAP_FLAG_READ)))
 		return vfsim_reject(RULE_DMA_RW_PERM, -EPERM);
 	if (!d->vaddr && !s->has_ops)
