@@ -55,28 +55,6 @@ struct fz_walk {
 	bool stop;
 };
 
-static uint32_t fz_rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint64_t fz_rd64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static void fz_check(bool ok)
-{
-	if (!ok)
-		abort();
-}
-
 static int fz_cap_seen(void *opaque, const struct vu_cap_hdr *cap, uint32_t off, uint32_t caplen)
 {
 	struct fz_walk *w = opaque;

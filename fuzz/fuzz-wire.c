@@ -49,36 +49,6 @@ static const unsigned fz_nfds[8] = { 0, 1, 2, 3, 4, 8, 64, 65 };
 
 static uint8_t fz_win_mem[2][FZ_WIN_SIZE];
 
-static uint16_t fz_rd16(const uint8_t *p)
-{
-	uint16_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint32_t fz_rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint64_t fz_rd64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static void fz_check(bool ok)
-{
-	if (!ok)
-		abort();
-}
-
 /* A rejection names its rule; -ENOMEM (json-c could not allocate) may not. */
 static void fz_rejected(int r)
 {

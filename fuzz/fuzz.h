@@ -15,11 +15,46 @@
 #ifndef VFSIM_FUZZ_H
 #define VFSIM_FUZZ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* Little-endian fields of fuzzer input (the wire's byte order), unaligned. */
+static inline uint16_t fz_rd16(const uint8_t *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline uint32_t fz_rd32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline uint64_t fz_rd64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* An oracle's verdict: anything but @ok is a finding (abort, so libFuzzer
+ * keeps the input). */
+static inline void fz_check(bool ok)
+{
+	if (!ok)
+		abort();
+}
 
 #ifndef FIXTURES_DIR
 #define FIXTURES_DIR "fixtures"
